@@ -1,0 +1,65 @@
+/// A brand. Every row in every table belongs to exactly one workspace; agencies run many.
+public struct Workspace: Sendable, Equatable, Codable {
+    public var id: String
+    public var name: String
+    public var settings: WorkspaceSettings
+    public var createdAt: Instant
+
+    public init(id: String, name: String, settings: WorkspaceSettings = WorkspaceSettings(), createdAt: Instant) {
+        self.id = id
+        self.name = name
+        self.settings = settings
+        self.createdAt = createdAt
+    }
+}
+
+public struct WorkspaceSettings: Sendable, Equatable, Codable {
+    /// Identity types a profile may hold only one value of. A link that would give a profile a second value is
+    /// refused and recorded. Defaults to the brand user id and the member card number: two different logins or
+    /// two member cards meeting on one device is a shared device, not one person.
+    public var uniqueIdentityTypes: [String]
+
+    public static let defaultUniqueIdentityTypes = [IdentityType.userID, IdentityType.memberID]
+
+    public init(uniqueIdentityTypes: [String] = WorkspaceSettings.defaultUniqueIdentityTypes) {
+        self.uniqueIdentityTypes = uniqueIdentityTypes
+    }
+}
+
+/// A credential. Only a hash of the secret is stored; the secret is shown once, when the key is created.
+public struct APIKey: Sendable, Equatable, Codable {
+    public enum Kind: String, Sendable, Codable {
+        /// Sends tracking data (safe to embed in a mini program or POS).
+        case write
+        /// Reads and manages one workspace through the management API.
+        case admin
+    }
+
+    public var id: String
+    public var workspaceID: String
+    public var kind: Kind
+    public var name: String
+    /// Where data sent with this key comes from ("mini-program", "pos-shanghai-01"); recorded on each event.
+    public var source: String
+    /// The default channel of events sent with this key ("mini_program", "wecom", "offline_store", "tmall").
+    public var channel: String
+    /// The first characters of the secret, so an operator can tell keys apart without seeing them.
+    public var prefix: String
+    public var createdAt: Instant
+    public var revokedAt: Instant?
+
+    public init(
+        id: String, workspaceID: String, kind: Kind, name: String, source: String, channel: String, prefix: String,
+        createdAt: Instant, revokedAt: Instant? = nil
+    ) {
+        self.id = id
+        self.workspaceID = workspaceID
+        self.kind = kind
+        self.name = name
+        self.source = source
+        self.channel = channel
+        self.prefix = prefix
+        self.createdAt = createdAt
+        self.revokedAt = revokedAt
+    }
+}

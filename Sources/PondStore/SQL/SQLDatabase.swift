@@ -1,0 +1,52 @@
+/// The two SQL dialects Pond runs on. Statements are written once with `?` placeholders in the common subset
+/// (both support `ON CONFLICT … DO UPDATE`, `RETURNING`, partial indexes); only DDL and locking differ.
+public enum SQLDialect: String, Sendable {
+    case sqlite
+    case postgres
+}
+
+/// Runs statements inside one connection's current transaction.
+public protocol SQLExecutor: Sendable {
+    /// Runs a statement and returns the number of rows it changed.
+    @discardableResult
+    func execute(_ sql: String, _ binds: [SQLValue]) async throws -> Int
+    func query(_ sql: String, _ binds: [SQLValue]) async throws -> [SQLRow]
+    /// Runs one statement once per row of binds (a prepared statement reused); returns rows changed in total.
+    @discardableResult
+    func executeMany(_ sql: String, _ rows: [[SQLValue]]) async throws -> Int
+}
+
+extension SQLExecutor {
+    @discardableResult
+    public func execute(_ sql: String, _ binds: SQLValue...) async throws -> Int { try await execute(sql, binds) }
+    public func query(_ sql: String, _ binds: SQLValue...) async throws -> [SQLRow] { try await query(sql, binds) }
+}
+
+/// A database a store can run transactions on.
+public protocol SQLDatabase: Sendable {
+    var dialect: SQLDialect { get }
+    /// A read-only snapshot; may run concurrently with writes.
+    func read<T: Sendable>(_ body: @Sendable (any SQLExecutor) async throws -> T) async throws -> T
+    /// A read-write transaction, committed when `body` returns and rolled back when it throws. Commit is durable
+    /// before this returns: it is what lets the tracking API answer 200.
+    func write<T: Sendable>(_ body: @Sendable (any SQLExecutor) async throws -> T) async throws -> T
+    func close() async throws
+}
+
+public enum StoreError: Error, Sendable, CustomStringConvertible {
+    case corrupt(String)
+    case database(String)
+    case invalidURL(String)
+    case notFound(String)
+    case conflict(String)
+
+    public var description: String {
+        switch self {
+        case .corrupt(let m): return "stored data is not as expected: \(m)"
+        case .database(let m): return "database error: \(m)"
+        case .invalidURL(let m): return "invalid database URL: \(m)"
+        case .notFound(let m): return m
+        case .conflict(let m): return m
+        }
+    }
+}

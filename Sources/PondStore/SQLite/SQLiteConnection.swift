@@ -1,0 +1,130 @@
+import CSQLite
+
+/// One SQLite connection with a prepared-statement cache.
+///
+/// Not thread-safe by itself: `SQLiteDatabase` hands each connection to one task at a time (the writer behind an
+/// async lock, readers through a pool), which is what makes the `@unchecked Sendable` sound.
+final class SQLiteConnection: @unchecked Sendable {
+    private var handle: OpaquePointer?
+    private var statements: [String: OpaquePointer] = [:]
+
+    init(path: String, readOnly: Bool) throws {
+        let flags = (readOnly ? SQLITE_OPEN_READONLY : SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE) | SQLITE_OPEN_NOMUTEX
+        var db: OpaquePointer?
+        let rc = sqlite3_open_v2(path, &db, flags, nil)
+        guard rc == SQLITE_OK, let db else {
+            let message = db.map { String(cString: sqlite3_errmsg($0)) } ?? "cannot open"
+            sqlite3_close_v2(db)
+            throw StoreError.database("open \(path): \(message)")
+        }
+        handle = db
+        sqlite3_busy_timeout(db, 10_000)
+        sqlite3_extended_result_codes(db, 1)
+    }
+
+    deinit {
+        for statement in statements.values { sqlite3_finalize(statement) }
+        sqlite3_close_v2(handle)
+    }
+
+    func exec(_ sql: String) throws {
+        var error: UnsafeMutablePointer<CChar>?
+        if sqlite3_exec(handle, sql, nil, nil, &error) != SQLITE_OK {
+            let message = error.map { String(cString: $0) } ?? "unknown error"
+            sqlite3_free(error)
+            throw StoreError.database(message)
+        }
+    }
+
+    private func prepare(_ sql: String) throws -> OpaquePointer {
+        if let cached = statements[sql] {
+            sqlite3_reset(cached)
+            sqlite3_clear_bindings(cached)
+            return cached
+        }
+        var statement: OpaquePointer?
+        guard sqlite3_prepare_v3(handle, sql, -1, UInt32(SQLITE_PREPARE_PERSISTENT), &statement, nil) == SQLITE_OK,
+            let statement
+        else { throw lastError(sql) }
+        statements[sql] = statement
+        return statement
+    }
+
+    private func lastError(_ sql: String) -> StoreError {
+        .database("\(String(cString: sqlite3_errmsg(handle))) in: \(sql.prefix(200))")
+    }
+
+    private func bind(_ binds: [SQLValue], to statement: OpaquePointer) throws {
+        for (i, value) in binds.enumerated() {
+            let index = Int32(i + 1)
+            let rc: Int32
+            switch value {
+            case .null: rc = sqlite3_bind_null(statement, index)
+            case .int(let v): rc = sqlite3_bind_int64(statement, index, v)
+            case .double(let v): rc = sqlite3_bind_double(statement, index, v)
+            case .text(let v): rc = sqlite3_bind_text(statement, index, v, -1, sqliteTransient)
+            }
+            guard rc == SQLITE_OK else { throw StoreError.database("bind \(index): \(String(cString: sqlite3_errmsg(handle)))") }
+        }
+    }
+
+    func execute(_ sql: String, _ binds: [SQLValue]) throws -> Int {
+        let statement = try prepare(sql)
+        defer { sqlite3_reset(statement) }
+        try bind(binds, to: statement)
+        while true {
+            let rc = sqlite3_step(statement)
+            if rc == SQLITE_DONE { break }
+            if rc != SQLITE_ROW { throw lastError(sql) }
+        }
+        return Int(sqlite3_changes(handle))
+    }
+
+    func executeMany(_ sql: String, _ rows: [[SQLValue]]) throws -> Int {
+        var total = 0
+        for row in rows { total += try execute(sql, row) }
+        return total
+    }
+
+    func query(_ sql: String, _ binds: [SQLValue]) throws -> [SQLRow] {
+        let statement = try prepare(sql)
+        defer { sqlite3_reset(statement) }
+        try bind(binds, to: statement)
+        var rows: [SQLRow] = []
+        let columns = sqlite3_column_count(statement)
+        while true {
+            let rc = sqlite3_step(statement)
+            if rc == SQLITE_DONE { break }
+            guard rc == SQLITE_ROW else { throw lastError(sql) }
+            var values: [SQLValue] = []
+            values.reserveCapacity(Int(columns))
+            for column in 0..<columns {
+                switch sqlite3_column_type(statement, column) {
+                case SQLITE_INTEGER: values.append(.int(sqlite3_column_int64(statement, column)))
+                case SQLITE_FLOAT: values.append(.double(sqlite3_column_double(statement, column)))
+                case SQLITE_NULL: values.append(.null)
+                default:
+                    if let text = sqlite3_column_text(statement, column) {
+                        values.append(.text(String(cString: text)))
+                    } else {
+                        values.append(.null)
+                    }
+                }
+            }
+            rows.append(SQLRow(values))
+        }
+        return rows
+    }
+}
+
+/// SQLite's SQLITE_TRANSIENT: tells it to copy bound text before the Swift string goes away.
+private let sqliteTransient = unsafeBitCast(-1, to: sqlite3_destructor_type.self)
+
+/// Adapts a connection that a task holds exclusively to the async executor seam.
+struct SQLiteExecutor: SQLExecutor {
+    let connection: SQLiteConnection
+
+    func execute(_ sql: String, _ binds: [SQLValue]) async throws -> Int { try connection.execute(sql, binds) }
+    func query(_ sql: String, _ binds: [SQLValue]) async throws -> [SQLRow] { try connection.query(sql, binds) }
+    func executeMany(_ sql: String, _ rows: [[SQLValue]]) async throws -> Int { try connection.executeMany(sql, rows) }
+}

@@ -1,0 +1,84 @@
+import CSQLite
+
+/// The embedded tier: one SQLite file in WAL mode, one writer connection and a few readers.
+///
+/// WAL lets readers (the management API, profile views) run while ingestion writes. `synchronous=FULL` makes
+/// every commit reach the disk before the tracking API answers 200; `.normal` survives a crash of the process
+/// (kill -9) but not of the machine, and is offered for bulk loads where that trade is acceptable.
+public final class SQLiteDatabase: SQLDatabase {
+    public enum Durability: String, Sendable {
+        case full
+        case normal
+    }
+
+    public let dialect = SQLDialect.sqlite
+    private let writer: SQLiteConnection
+    private let writeLock = AsyncLock()
+    private let readers: ResourcePool<SQLiteConnection>
+
+    public init(path: String, durability: Durability = .full, readers readerCount: Int = 4) throws {
+        writer = try SQLiteConnection(path: path, readOnly: false)
+        try writer.exec("PRAGMA journal_mode=WAL")
+        try writer.exec("PRAGMA synchronous=\(durability == .full ? "FULL" : "NORMAL")")
+        try writer.exec("PRAGMA foreign_keys=ON")
+        try writer.exec("PRAGMA cache_size=-65536")
+        try writer.exec("PRAGMA temp_store=MEMORY")
+        try SQLiteDatabase.migrate(writer)
+        var pool: [SQLiteConnection] = []
+        for _ in 0..<max(1, readerCount) {
+            let reader = try SQLiteConnection(path: path, readOnly: true)
+            try reader.exec("PRAGMA cache_size=-32768")
+            pool.append(reader)
+        }
+        readers = ResourcePool(pool)
+    }
+
+    private static func migrate(_ connection: SQLiteConnection) throws {
+        try connection.exec("CREATE TABLE IF NOT EXISTS schema_migrations (name TEXT PRIMARY KEY, applied_at INTEGER NOT NULL)")
+        let applied = Set(try connection.query("SELECT name FROM schema_migrations", []).compactMap { $0[0].text })
+        for migration in Migrations.sqlite where !applied.contains(migration.name) {
+            try connection.exec("BEGIN IMMEDIATE")
+            do {
+                try connection.exec(migration.sql)
+                _ = try connection.execute(
+                    "INSERT INTO schema_migrations (name, applied_at) VALUES (?, strftime('%s','now'))", [.text(migration.name)])
+                try connection.exec("COMMIT")
+            } catch {
+                try? connection.exec("ROLLBACK")
+                throw error
+            }
+        }
+    }
+
+    public func read<T: Sendable>(_ body: @Sendable (any SQLExecutor) async throws -> T) async throws -> T {
+        let connection = await readers.take()
+        do {
+            try connection.exec("BEGIN")
+            let result = try await body(SQLiteExecutor(connection: connection))
+            try connection.exec("COMMIT")
+            await readers.give(connection)
+            return result
+        } catch {
+            try? connection.exec("ROLLBACK")
+            await readers.give(connection)
+            throw error
+        }
+    }
+
+    public func write<T: Sendable>(_ body: @Sendable (any SQLExecutor) async throws -> T) async throws -> T {
+        await writeLock.lock()
+        do {
+            try writer.exec("BEGIN IMMEDIATE")
+            let result = try await body(SQLiteExecutor(connection: writer))
+            try writer.exec("COMMIT")
+            await writeLock.unlock()
+            return result
+        } catch {
+            try? writer.exec("ROLLBACK")
+            await writeLock.unlock()
+            throw error
+        }
+    }
+
+    public func close() async throws {}
+}

@@ -1,0 +1,118 @@
+/// The schema as history: an ordered list of named migrations per dialect, never edited after they ship.
+///
+/// Every table leads with `workspace_id` so the Postgres schema can be distributed by workspace later
+/// (Citus-compatible) without rewriting keys. Instants are integer milliseconds (see `Instant`); JSON is text.
+struct Migration: Sendable {
+    let name: String
+    let sql: String
+}
+
+enum Migrations {
+    static let sqlite: [Migration] = [
+        Migration(name: "001_data_spine", sql: """
+            CREATE TABLE workspaces (
+                id TEXT PRIMARY KEY, name TEXT NOT NULL, settings TEXT NOT NULL, created_at INTEGER NOT NULL);
+            CREATE TABLE api_keys (
+                id TEXT PRIMARY KEY, workspace_id TEXT NOT NULL REFERENCES workspaces(id), kind TEXT NOT NULL,
+                name TEXT NOT NULL, source TEXT NOT NULL, channel TEXT NOT NULL, prefix TEXT NOT NULL,
+                secret_hash TEXT NOT NULL UNIQUE, created_at INTEGER NOT NULL, revoked_at INTEGER);
+            CREATE INDEX api_keys_workspace ON api_keys(workspace_id);
+            CREATE TABLE events (
+                seq INTEGER PRIMARY KEY, workspace_id TEXT NOT NULL, message_id TEXT NOT NULL, type TEXT NOT NULL,
+                event TEXT, user_id TEXT, anonymous_id TEXT, ts INTEGER NOT NULL, received_at INTEGER NOT NULL,
+                source TEXT NOT NULL, channel TEXT NOT NULL, profile_id INTEGER, payload TEXT NOT NULL);
+            CREATE UNIQUE INDEX events_message ON events(workspace_id, message_id);
+            CREATE INDEX events_pending ON events(seq) WHERE profile_id IS NULL;
+            CREATE INDEX events_profile ON events(workspace_id, profile_id, ts);
+            CREATE TABLE profiles (
+                id INTEGER PRIMARY KEY, workspace_id TEXT NOT NULL, canonical_id INTEGER NOT NULL, merged_into INTEGER,
+                created_at INTEGER NOT NULL, first_seen INTEGER NOT NULL, last_seen INTEGER NOT NULL);
+            CREATE INDEX profiles_canonical ON profiles(workspace_id, canonical_id);
+            CREATE TABLE identities (
+                workspace_id TEXT NOT NULL, type TEXT NOT NULL, value TEXT NOT NULL, profile_id INTEGER NOT NULL,
+                first_seen INTEGER NOT NULL, message_id TEXT, PRIMARY KEY (workspace_id, type, value));
+            CREATE INDEX identities_profile ON identities(workspace_id, profile_id);
+            CREATE INDEX identities_value ON identities(workspace_id, value);
+            CREATE TABLE profile_traits (
+                workspace_id TEXT NOT NULL, profile_id INTEGER NOT NULL, key TEXT NOT NULL, value TEXT NOT NULL,
+                ts INTEGER NOT NULL, PRIMARY KEY (workspace_id, profile_id, key));
+            CREATE TABLE trait_history (
+                id INTEGER PRIMARY KEY, workspace_id TEXT NOT NULL, profile_id INTEGER NOT NULL, key TEXT NOT NULL,
+                value TEXT NOT NULL, ts INTEGER NOT NULL, message_id TEXT NOT NULL);
+            CREATE INDEX trait_history_profile ON trait_history(workspace_id, profile_id, key, ts);
+            CREATE TABLE merges (
+                id INTEGER PRIMARY KEY, workspace_id TEXT NOT NULL, survivor_id INTEGER NOT NULL,
+                merged_id INTEGER NOT NULL, identity_type TEXT NOT NULL, identity_value TEXT NOT NULL,
+                actor TEXT NOT NULL, reason TEXT NOT NULL, message_id TEXT, created_at INTEGER NOT NULL,
+                undone_at INTEGER, undone_by TEXT);
+            CREATE INDEX merges_survivor ON merges(workspace_id, survivor_id);
+            CREATE INDEX merges_merged ON merges(workspace_id, merged_id);
+            CREATE TABLE merge_blocks (
+                workspace_id TEXT NOT NULL, profile_a INTEGER NOT NULL, profile_b INTEGER NOT NULL,
+                created_at INTEGER NOT NULL, PRIMARY KEY (workspace_id, profile_a, profile_b));
+            CREATE TABLE identity_conflicts (
+                id INTEGER PRIMARY KEY, workspace_id TEXT NOT NULL, kind TEXT NOT NULL, profile_id INTEGER NOT NULL,
+                other_profile_id INTEGER, identity_type TEXT NOT NULL, identity_value TEXT NOT NULL,
+                reason TEXT NOT NULL, message_id TEXT NOT NULL, created_at INTEGER NOT NULL,
+                last_at INTEGER NOT NULL, occurrences INTEGER NOT NULL DEFAULT 1);
+            CREATE UNIQUE INDEX identity_conflicts_key
+                ON identity_conflicts(workspace_id, profile_id, kind, identity_type, identity_value);
+            """),
+    ]
+
+    static let postgres: [Migration] = [
+        Migration(name: "001_data_spine", sql: """
+            CREATE TABLE workspaces (
+                id TEXT PRIMARY KEY, name TEXT NOT NULL, settings TEXT NOT NULL, created_at BIGINT NOT NULL);
+            CREATE TABLE api_keys (
+                id TEXT PRIMARY KEY, workspace_id TEXT NOT NULL REFERENCES workspaces(id), kind TEXT NOT NULL,
+                name TEXT NOT NULL, source TEXT NOT NULL, channel TEXT NOT NULL, prefix TEXT NOT NULL,
+                secret_hash TEXT NOT NULL UNIQUE, created_at BIGINT NOT NULL, revoked_at BIGINT);
+            CREATE INDEX api_keys_workspace ON api_keys(workspace_id);
+            CREATE TABLE events (
+                seq BIGINT GENERATED BY DEFAULT AS IDENTITY, workspace_id TEXT NOT NULL, message_id TEXT NOT NULL,
+                type TEXT NOT NULL, event TEXT, user_id TEXT, anonymous_id TEXT, ts BIGINT NOT NULL,
+                received_at BIGINT NOT NULL, source TEXT NOT NULL, channel TEXT NOT NULL, profile_id BIGINT,
+                payload TEXT NOT NULL, PRIMARY KEY (workspace_id, seq));
+            CREATE UNIQUE INDEX events_message ON events(workspace_id, message_id);
+            CREATE INDEX events_pending ON events(seq) WHERE profile_id IS NULL;
+            CREATE INDEX events_profile ON events(workspace_id, profile_id, ts);
+            CREATE TABLE profiles (
+                id BIGINT GENERATED BY DEFAULT AS IDENTITY, workspace_id TEXT NOT NULL, canonical_id BIGINT NOT NULL,
+                merged_into BIGINT, created_at BIGINT NOT NULL, first_seen BIGINT NOT NULL, last_seen BIGINT NOT NULL,
+                PRIMARY KEY (workspace_id, id));
+            CREATE INDEX profiles_canonical ON profiles(workspace_id, canonical_id);
+            CREATE TABLE identities (
+                workspace_id TEXT NOT NULL, type TEXT NOT NULL, value TEXT NOT NULL, profile_id BIGINT NOT NULL,
+                first_seen BIGINT NOT NULL, message_id TEXT, PRIMARY KEY (workspace_id, type, value));
+            CREATE INDEX identities_profile ON identities(workspace_id, profile_id);
+            CREATE INDEX identities_value ON identities(workspace_id, value);
+            CREATE TABLE profile_traits (
+                workspace_id TEXT NOT NULL, profile_id BIGINT NOT NULL, key TEXT NOT NULL, value TEXT NOT NULL,
+                ts BIGINT NOT NULL, PRIMARY KEY (workspace_id, profile_id, key));
+            CREATE TABLE trait_history (
+                id BIGINT GENERATED BY DEFAULT AS IDENTITY, workspace_id TEXT NOT NULL, profile_id BIGINT NOT NULL,
+                key TEXT NOT NULL, value TEXT NOT NULL, ts BIGINT NOT NULL, message_id TEXT NOT NULL,
+                PRIMARY KEY (workspace_id, id));
+            CREATE INDEX trait_history_profile ON trait_history(workspace_id, profile_id, key, ts);
+            CREATE TABLE merges (
+                id BIGINT GENERATED BY DEFAULT AS IDENTITY, workspace_id TEXT NOT NULL, survivor_id BIGINT NOT NULL,
+                merged_id BIGINT NOT NULL, identity_type TEXT NOT NULL, identity_value TEXT NOT NULL,
+                actor TEXT NOT NULL, reason TEXT NOT NULL, message_id TEXT, created_at BIGINT NOT NULL,
+                undone_at BIGINT, undone_by TEXT, PRIMARY KEY (workspace_id, id));
+            CREATE INDEX merges_survivor ON merges(workspace_id, survivor_id);
+            CREATE INDEX merges_merged ON merges(workspace_id, merged_id);
+            CREATE TABLE merge_blocks (
+                workspace_id TEXT NOT NULL, profile_a BIGINT NOT NULL, profile_b BIGINT NOT NULL,
+                created_at BIGINT NOT NULL, PRIMARY KEY (workspace_id, profile_a, profile_b));
+            CREATE TABLE identity_conflicts (
+                id BIGINT GENERATED BY DEFAULT AS IDENTITY, workspace_id TEXT NOT NULL, kind TEXT NOT NULL,
+                profile_id BIGINT NOT NULL, other_profile_id BIGINT, identity_type TEXT NOT NULL,
+                identity_value TEXT NOT NULL, reason TEXT NOT NULL, message_id TEXT NOT NULL,
+                created_at BIGINT NOT NULL, last_at BIGINT NOT NULL, occurrences BIGINT NOT NULL DEFAULT 1,
+                PRIMARY KEY (workspace_id, id));
+            CREATE UNIQUE INDEX identity_conflicts_key
+                ON identity_conflicts(workspace_id, profile_id, kind, identity_type, identity_value);
+            """),
+    ]
+}

@@ -1,0 +1,118 @@
+import Crypto
+import Foundation
+import PondCore
+
+/// Workspaces (brands) and their API keys.
+extension Store {
+    public func createWorkspace(_ workspace: Workspace) async throws {
+        let settings = try encodeSettings(workspace.settings)
+        try await database.write { db in
+            try await db.execute(
+                "INSERT INTO workspaces (id, name, settings, created_at) VALUES (?, ?, ?, ?)",
+                .text(workspace.id), .text(workspace.name), .text(settings), workspace.createdAt.sql)
+        }
+    }
+
+    public func workspace(id: String) async throws -> Workspace? {
+        try await database.read { db in
+            try await db.query("SELECT id, name, settings, created_at FROM workspaces WHERE id = ?", .text(id))
+                .first.map(Self.decodeWorkspace)
+        }
+    }
+
+    public func workspaces() async throws -> [Workspace] {
+        try await database.read { db in
+            try await db.query("SELECT id, name, settings, created_at FROM workspaces ORDER BY created_at, id")
+                .map(Self.decodeWorkspace)
+        }
+    }
+
+    public func updateSettings(workspaceID: String, _ settings: WorkspaceSettings) async throws {
+        let encoded = try encodeSettings(settings)
+        let changed = try await database.write { db in
+            try await db.execute("UPDATE workspaces SET settings = ? WHERE id = ?", .text(encoded), .text(workspaceID))
+        }
+        if changed == 0 { throw StoreError.notFound("workspace \(workspaceID) not found") }
+    }
+
+    /// Stores a key; `secret` is hashed here and never persisted.
+    public func createKey(_ key: APIKey, secret: String) async throws {
+        try await database.write { db in
+            try await db.execute(
+                """
+                INSERT INTO api_keys (id, workspace_id, kind, name, source, channel, prefix, secret_hash, created_at)
+                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)
+                """,
+                .text(key.id), .text(key.workspaceID), .text(key.kind.rawValue), .text(key.name), .text(key.source),
+                .text(key.channel), .text(key.prefix), .text(KeySecret.hash(secret)), key.createdAt.sql)
+        }
+    }
+
+    /// The live (not revoked) key with this secret.
+    public func key(secret: String) async throws -> APIKey? {
+        let hash = KeySecret.hash(secret)
+        return try await database.read { db in
+            try await db.query(
+                "SELECT \(Self.keyColumns) FROM api_keys WHERE secret_hash = ? AND revoked_at IS NULL", .text(hash)
+            ).first.map(Self.decodeKey)
+        }
+    }
+
+    public func keys(workspaceID: String) async throws -> [APIKey] {
+        try await database.read { db in
+            try await db.query(
+                "SELECT \(Self.keyColumns) FROM api_keys WHERE workspace_id = ? ORDER BY created_at, id", .text(workspaceID)
+            ).map(Self.decodeKey)
+        }
+    }
+
+    /// Returns false when no live key of that id exists in the workspace.
+    public func revokeKey(workspaceID: String, keyID: String, at: Instant) async throws -> Bool {
+        try await database.write { db in
+            try await db.execute(
+                "UPDATE api_keys SET revoked_at = ? WHERE workspace_id = ? AND id = ? AND revoked_at IS NULL",
+                at.sql, .text(workspaceID), .text(keyID)) > 0
+        }
+    }
+
+    private static let keyColumns = "id, workspace_id, kind, name, source, channel, prefix, created_at, revoked_at"
+
+    private static func decodeKey(_ row: SQLRow) throws -> APIKey {
+        guard let kind = APIKey.Kind(rawValue: try row.text(2)) else { throw StoreError.corrupt("unknown key kind") }
+        return APIKey(
+            id: try row.text(0), workspaceID: try row.text(1), kind: kind, name: try row.text(3), source: try row.text(4),
+            channel: try row.text(5), prefix: try row.text(6), createdAt: try row.instant(7),
+            revokedAt: row.optionalInstant(8))
+    }
+
+    private static func decodeWorkspace(_ row: SQLRow) throws -> Workspace {
+        let settings = try JSONDecoder().decode(WorkspaceSettings.self, from: Data(try row.text(2).utf8))
+        return Workspace(id: try row.text(0), name: try row.text(1), settings: settings, createdAt: try row.instant(3))
+    }
+
+    private func encodeSettings(_ settings: WorkspaceSettings) throws -> String {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = .sortedKeys
+        return String(decoding: try encoder.encode(settings), as: UTF8.self)
+    }
+}
+
+/// API key secrets: random, shown once, stored only as SHA-256.
+///
+/// A fast hash is right here (unlike passwords): secrets are 190 random bits, so there is nothing to brute-force,
+/// and the tracking API looks a key up on every request.
+public enum KeySecret {
+    public static func generate(kind: APIKey.Kind) -> String {
+        "pk_\(kind.rawValue)_" + randomToken(length: 32)
+    }
+
+    public static func hash(_ secret: String) -> String {
+        SHA256.hash(data: Data(secret.utf8)).map { String(format: "%02x", $0) }.joined()
+    }
+
+    public static func randomToken(length: Int) -> String {
+        let alphabet = Array("0123456789abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ")
+        var generator = SystemRandomNumberGenerator()
+        return String((0..<length).map { _ in alphabet[Int(generator.next(upperBound: UInt64(alphabet.count)))] })
+    }
+}

@@ -1,0 +1,4 @@
+import PondServer
+import ArgumentParser
+import AsyncHTTPClient
+print("pond")
