@@ -17,7 +17,7 @@ public struct IncomingEvent: Sendable {
 
 /// The append-only event log: the durable record behind every 200 of the tracking API.
 extension Store {
-    static let insertEventSQL = """
+    public static let insertEventSQL = """
         INSERT INTO events (workspace_id, message_id, type, event, user_id, anonymous_id, ts, received_at, source,
             channel, payload)
         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
@@ -35,7 +35,7 @@ extension Store {
         }
     }
 
-    static func eventRow(_ e: IncomingEvent) -> [SQLValue] {
+    public static func eventRow(_ e: IncomingEvent) -> [SQLValue] {
         let m = e.message
         return [
             .text(e.workspaceID), .text(m.messageID), .text(m.type.rawValue), SQLValue(m.event), SQLValue(m.userID),

@@ -1,0 +1,67 @@
+import Logging
+import PondStore
+import ServiceLifecycle
+
+/// Keeps profiles up to date behind ingestion: wakes on every commit of the event log (and on a timer, for
+/// events written by other `pond` nodes sharing a Postgres) and stitches pending events until none are left.
+public final class StitchingService: Service, Sendable {
+    private let store: Store
+    private let wakeups: AsyncStream<Void>
+    private let wake: AsyncStream<Void>.Continuation
+    private let pollInterval: Duration
+    private let batchSize: Int
+    private let metrics: IngestMetrics
+    private let logger: Logger
+
+    public init(
+        store: Store, pollInterval: Duration = .seconds(1), batchSize: Int = 500, metrics: IngestMetrics = IngestMetrics(),
+        logger: Logger
+    ) {
+        self.store = store
+        (wakeups, wake) = AsyncStream.makeStream(of: Void.self, bufferingPolicy: .bufferingNewest(1))
+        self.pollInterval = pollInterval
+        self.batchSize = batchSize
+        self.metrics = metrics
+        self.logger = logger
+    }
+
+    /// Asks for a pass soon. Cheap and non-blocking; repeated calls coalesce.
+    public func notify() {
+        wake.yield()
+    }
+
+    public func run() async throws {
+        await withGracefulShutdownHandler {
+            await withTaskGroup(of: Void.self) { group in
+                group.addTask { [wake, pollInterval] in
+                    while (try? await Task.sleep(for: pollInterval)) != nil {
+                        wake.yield()
+                    }
+                }
+                for await _ in wakeups {
+                    await drain()
+                }
+                group.cancelAll()
+            }
+        } onGracefulShutdown: { [wake] in
+            wake.finish()
+        }
+    }
+
+    /// Stitches until the backlog is empty. Errors are logged and retried on the next wake-up: the events stay
+    /// pending, so nothing is lost.
+    public func drain() async {
+        while true {
+            do {
+                let outcome = try await store.stitchPending(limit: batchSize)
+                metrics.stitched.increment(by: outcome.events)
+                metrics.merges.increment(by: outcome.merges)
+                metrics.conflicts.increment(by: outcome.conflicts)
+                if outcome.events < batchSize { return }
+            } catch {
+                logger.error("stitching failed; will retry", metadata: ["error": "\(error)"])
+                return
+            }
+        }
+    }
+}

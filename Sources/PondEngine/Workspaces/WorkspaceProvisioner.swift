@@ -1,0 +1,46 @@
+import PondCore
+import PondStore
+
+/// Creates workspaces and keys. Secrets are returned exactly once, here; the store keeps only their hashes.
+public struct WorkspaceProvisioner: Sendable {
+    public let store: Store
+    public let clock: any Clock
+
+    public init(store: Store, clock: any Clock) {
+        self.store = store
+        self.clock = clock
+    }
+
+    public struct IssuedKey: Sendable {
+        public var key: APIKey
+        public var secret: String
+    }
+
+    public struct NewWorkspace: Sendable {
+        public var workspace: Workspace
+        public var adminKey: IssuedKey
+        public var writeKey: IssuedKey
+    }
+
+    /// A workspace with one admin key and one write key to start with.
+    public func createWorkspace(name: String, settings: WorkspaceSettings = WorkspaceSettings()) async throws -> NewWorkspace {
+        let workspace = Workspace(
+            id: "ws_" + KeySecret.randomToken(length: 12), name: name, settings: settings, createdAt: clock.now())
+        try await store.createWorkspace(workspace)
+        let admin = try await issueKey(workspaceID: workspace.id, kind: .admin, name: "default admin")
+        let write = try await issueKey(workspaceID: workspace.id, kind: .write, name: "default write", source: "default")
+        return NewWorkspace(workspace: workspace, adminKey: admin, writeKey: write)
+    }
+
+    public func issueKey(
+        workspaceID: String, kind: APIKey.Kind, name: String, source: String = "api", channel: String = "server"
+    ) async throws -> IssuedKey {
+        let secret = KeySecret.generate(kind: kind)
+        let key = APIKey(
+            id: "key_" + KeySecret.randomToken(length: 12), workspaceID: workspaceID, kind: kind, name: name,
+            source: source, channel: channel, prefix: String(secret.prefix(16)),
+            createdAt: clock.now())
+        try await store.createKey(key, secret: secret)
+        return IssuedKey(key: key, secret: secret)
+    }
+}

@@ -1,0 +1,51 @@
+import Foundation
+import Hummingbird
+import PondCore
+import PondStore
+import ServiceLifecycle
+
+/// Settings of the HTTP server.
+public struct ServerConfiguration: Sendable {
+    public var host: String
+    public var port: Int
+    /// Allows creating workspaces over the API; nil disables that endpoint.
+    public var rootKey: String?
+    public var limits: MessageParser.Limits
+
+    public init(host: String = "127.0.0.1", port: Int = 8080, rootKey: String? = nil, limits: MessageParser.Limits = .init()) {
+        self.host = host
+        self.port = port
+        self.rootKey = rootKey
+        self.limits = limits
+    }
+}
+
+/// The whole HTTP surface, assembled from controllers that only translate HTTP to calls on the runtime.
+public func buildRouter(runtime: PondRuntime, configuration: ServerConfiguration) -> Router<BasicRequestContext> {
+    let router = Router()
+    router.add(middleware: ErrorMiddleware(logger: runtime.logger))
+    router.add(middleware: MetricsMiddleware())
+    let keys = KeyCache(store: runtime.store, clock: runtime.clock)
+    let auth = AdminAuth(keys: keys, rootKey: configuration.rootKey)
+    let parser = MessageParser(limits: configuration.limits) { UUID().uuidString.lowercased() }
+    OperationsController(store: runtime.store, registry: runtime.registry).register(on: router)
+    TrackingController(parser: parser, pipeline: runtime.pipeline, keys: keys, clock: runtime.clock).register(on: router)
+    WorkspaceController(auth: auth, provisioner: runtime.provisioner, keys: keys).register(on: router)
+    ProfileController(auth: auth, store: runtime.store, clock: runtime.clock).register(on: router)
+    // IMPORT-ROUTES ImportController(auth: auth, runtime: runtime).register(on: router)
+    OpenAPIController().register(on: router)
+    return router
+}
+
+/// The server plus the background services it needs (stitching, and whatever the store needs running).
+public func buildApplication(
+    runtime: PondRuntime, configuration: ServerConfiguration, services: [any Service] = [],
+    onServerRunning: @escaping @Sendable (Int) async -> Void = { _ in }
+) -> some ApplicationProtocol {
+    Application(
+        router: buildRouter(runtime: runtime, configuration: configuration),
+        configuration: .init(address: .hostname(configuration.host, port: configuration.port), serverName: "pond"),
+        services: [runtime.stitcher] + services,
+        onServerRunning: { channel in await onServerRunning(channel.localAddress?.port ?? configuration.port) },
+        logger: runtime.logger)
+}

@@ -1,0 +1,31 @@
+import ArgumentParser
+
+@main
+struct Pond: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "pond",
+        abstract: "Pond: private-domain (私域) customer operations — CDP, identity graph and tracking API in one binary.",
+        subcommands: [
+            ServeCommand.self, DemoCommand.self, WorkspaceCommand.self, ImportCommand.self, MigrateCommand.self,
+            BenchCommand.self,
+        ])
+}
+
+/// Options shared by every command that touches the database.
+struct DatabaseOptions: ParsableArguments {
+    @Option(name: .long, help: "sqlite:PATH (default sqlite:pond.sqlite) or postgres://user[:password]@host[:port]/db")
+    var database: String = DatabaseURLDefault.value
+
+    @Option(name: .long, help: "SQLite commit durability: full (fsync every commit; a 200 survives power loss) or normal (survives a process crash).")
+    var durability: DurabilityOption = .full
+}
+
+enum DurabilityOption: String, ExpressibleByArgument, Sendable {
+    case full, normal
+}
+
+enum DatabaseURLDefault {
+    static var value: String {
+        ProcessInfoEnvironment.value("POND_DATABASE") ?? "sqlite:pond.sqlite"
+    }
+}

@@ -1,0 +1,74 @@
+import ArgumentParser
+import Hummingbird
+import Logging
+import Metrics
+import PondCore
+import PondEngine
+import PondServer
+import PondStore
+import Prometheus
+
+struct ServeCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(commandName: "serve", abstract: "Run the Pond server.")
+
+    @OptionGroup var db: DatabaseOptions
+    @OptionGroup var server: ServerOptions
+
+    func run() async throws {
+        PondLogging.bootstrap(format: server.logFormat, level: server.logLevel)
+        let logger = Logger(label: "pond")
+        try await PondServerRunner.run(databaseURL: db.database, durability: db.durability, options: server, logger: logger) { _, _ in }
+    }
+}
+
+struct ServerOptions: ParsableArguments {
+    @Option(help: "Address to listen on.") var host: String = "127.0.0.1"
+    @Option(help: "Port to listen on (0 picks a free one).") var port: Int = 8080
+    @Option(help: "Root key that may create workspaces over the API (or env POND_ROOT_KEY).")
+    var rootKey: String?
+    @Option(help: "Largest accepted request body, in bytes.") var maxBatchBytes: Int = 500 * 1024
+    @Option(help: "Largest accepted single message, in bytes.") var maxMessageBytes: Int = 32 * 1024
+    @Option(help: "text or json") var logFormatName: String = "text"
+    @Option(help: "trace, debug, info, notice, warning, error") var logLevelName: String = "info"
+
+    var logFormat: LogFormat { LogFormat(rawValue: logFormatName) ?? .text }
+    var logLevel: Logger.Level { Logger.Level(rawValue: logLevelName) ?? .info }
+
+    func configuration() -> ServerConfiguration {
+        ServerConfiguration(
+            host: host, port: port, rootKey: rootKey ?? ProcessInfoEnvironment.value("POND_ROOT_KEY"),
+            limits: .init(maximumMessageBytes: maxMessageBytes, maximumBatchBytes: maxBatchBytes))
+    }
+}
+
+/// Opens the database, migrates it and serves until SIGTERM/SIGINT. `prepare` runs before the server starts
+/// (the demo seeds its brand there).
+enum PondServerRunner {
+    static func run(
+        databaseURL: String, durability: DurabilityOption, options: ServerOptions, logger: Logger,
+        prepare: @escaping @Sendable (PondRuntime, Int) async throws -> Void
+    ) async throws {
+        let opened = try await DatabaseURL.open(
+            databaseURL, durability: durability == .full ? .full : .normal, logger: logger)
+        let registry = PrometheusCollectorRegistry()
+        MetricsSystem.bootstrap(PrometheusMetricsFactory(registry: registry))
+        try await withThrowingTaskGroup(of: Void.self) { group in
+            group.addTask { try await opened.run() }
+            try await DatabaseURL.migrate(opened.database)
+            let runtime = PondRuntime(store: Store(database: opened.database), registry: registry, logger: logger)
+            let configuration = options.configuration()
+            let app = buildApplication(runtime: runtime, configuration: configuration) { port in
+                logger.info("pond is listening", metadata: [
+                    "address": "http://\(configuration.host):\(port)", "database": "\(opened.redactedURL)",
+                ])
+                do {
+                    try await prepare(runtime, port)
+                } catch {
+                    logger.error("start-up task failed", metadata: ["error": "\(error)"])
+                }
+            }
+            try await app.runService()
+            group.cancelAll()
+        }
+    }
+}

@@ -1,4 +1,0 @@
-import PondServer
-import ArgumentParser
-import AsyncHTTPClient
-print("pond")

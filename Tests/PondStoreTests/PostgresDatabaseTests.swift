@@ -1,0 +1,410 @@
+import Foundation
+import Testing
+
+@testable import PondStore
+
+/// The PostgreSQL server the driver tests run against.
+///
+/// `POND_TEST_POSTGRES_URL` (e.g. `postgres://postgres@127.0.0.1:5432/postgres`) enables them. With
+/// `POND_REQUIRE_POSTGRES=1` a missing URL fails every test instead of skipping it, so a CI job meant to cover
+/// Postgres cannot pass by not running.
+enum PostgresTestServer {
+    static let url = ProcessInfo.processInfo.environment["POND_TEST_POSTGRES_URL"].flatMap { $0.isEmpty ? nil : $0 }
+    static let required = ProcessInfo.processInfo.environment["POND_REQUIRE_POSTGRES"] == "1"
+    static var configured: Bool { url != nil || required }
+
+    /// Runs `body` against a database confined to a schema of its own (created here, dropped afterwards), so
+    /// tests running in parallel never see each other's tables or migrations.
+    static func withFreshDatabase(migrated: Bool = true, _ body: (PostgresDatabase) async throws -> Void) async throws {
+        let base = try #require(url, "POND_REQUIRE_POSTGRES=1 but POND_TEST_POSTGRES_URL is not set")
+        let schema = "pond_t_" + String(UInt64.random(in: 0...UInt64.max), radix: 36)
+        let admin = try PostgresDatabase(url: base)
+        let separator = base.contains("?") ? "&" : "?"
+        let database = try PostgresDatabase(url: base + separator + "options=-c%20search_path%3D" + schema)
+        try await withThrowingTaskGroup(of: Void.self) { group in
+            group.addTask { try await admin.run() }
+            group.addTask { try await database.run() }
+            defer { group.cancelAll() }
+            _ = try await admin.write { try await $0.execute("CREATE SCHEMA \(schema)") }
+            do {
+                if migrated { try await database.migrate() }
+                try await body(database)
+            } catch {
+                _ = try? await admin.write { try await $0.execute("DROP SCHEMA \(schema) CASCADE") }
+                throw error
+            }
+            _ = try await admin.write { try await $0.execute("DROP SCHEMA \(schema) CASCADE") }
+        }
+    }
+}
+
+/// The message of the `StoreError.database` that `body` throws.
+private func databaseErrorMessage<T>(
+    _ body: () async throws -> T, sourceLocation: SourceLocation = #_sourceLocation
+) async -> String {
+    do {
+        _ = try await body()
+        Issue.record("expected a StoreError.database", sourceLocation: sourceLocation)
+    } catch StoreError.database(let message) {
+        return message
+    } catch {
+        Issue.record("expected a StoreError.database, got \(error)", sourceLocation: sourceLocation)
+    }
+    return ""
+}
+
+struct PostgresDatabaseTests {
+    // MARK: URLs
+
+    @Test func urlWithEverything() throws {
+        let url = try PostgresURL("postgresql://pond:p%40ss%3Aword@db.example.com:6543/pond_prod?sslmode=require")
+        #expect(url.user == "pond")
+        #expect(url.password == "p@ss:word")
+        #expect(url.host == "db.example.com")
+        #expect(url.port == 6543)
+        #expect(url.database == "pond_prod")
+        #expect(url.tls == .require)
+    }
+
+    @Test func loopbackDefaultsToPlainTCPAndOtherHostsPreferTLS() throws {
+        let local = try PostgresURL("postgres://postgres@127.0.0.1/postgres")
+        #expect(local.tls == .disable)
+        #expect(local.port == 5432)
+        #expect(try PostgresURL("postgres://u@localhost:5433/db").tls == .disable)
+        #expect(try PostgresURL("postgres://u@[::1]:5433/db").host == "::1")
+        #expect(try PostgresURL("postgres://u@db.internal/db").tls == .prefer)
+        #expect(try PostgresURL("postgres://u@db.internal/db?sslmode=disable").tls == .disable)
+    }
+
+    @Test func startupParametersAreForwardedAndUnknownOnesIgnored() throws {
+        let url = try PostgresURL("postgres://u@h/db?application_name=pond&options=-c%20search_path%3Dx&connect_timeout=5")
+        #expect(url.startupParameters == ["application_name": "pond", "options": "-c search_path=x"])
+        #expect(url.ignoredParameters == ["connect_timeout"])
+    }
+
+    @Test(arguments: [
+        "mysql://u:pw@h/db",
+        "postgres://h/db",
+        "postgres://:secret-pw@h/db",
+        "postgres://u:secret-pw@h:99999/db",
+        "postgres://u:secret-pw@h:port/db",
+        "postgres://u:secret-pw@/db",
+        "postgres://u:secret-pw@h/db?sslmode=sometimes",
+        "u:secret-pw@h/db",
+    ])
+    func invalidURLsAreRejectedWithoutEchoingThePassword(_ string: String) {
+        do {
+            _ = try PostgresURL(string)
+            Issue.record("accepted \(string)")
+        } catch StoreError.invalidURL(let message) {
+            #expect(!message.isEmpty)
+            #expect(!message.contains("secret-pw"))
+        } catch {
+            Issue.record("unexpected \(error)")
+        }
+    }
+
+    @Test func descriptionHidesThePassword() throws {
+        let url = try PostgresURL("postgres://pond:secret-pw@h/db")
+        #expect(!"\(url)".contains("secret-pw"))
+        #expect("\(url)".contains("pond:***@h"))
+    }
+
+    // MARK: Statement rewriting
+
+    @Test func placeholdersAreNumberedOutsideLiteralsAndComments() {
+        let statement = PostgresStatement("SELECT ?, '?', \"a?\", $$ ? $$, E'\\'?' -- ?\n /* ? */ FROM t WHERE a = ?")
+        #expect(statement.sql == "SELECT $1, '?', \"a?\", $$ ? $$, E'\\'?' -- ?\n /* ? */ FROM t WHERE a = $2")
+        #expect(statement.parameterCount == 2)
+        #expect(statement.rows == nil)
+    }
+
+    @Test func singleRowInsertWidensToManyRows() throws {
+        let statement = PostgresStatement(
+            "INSERT INTO t (a, b) VALUES (?, lower(?)) ON CONFLICT (a) DO NOTHING;")
+        let rows = try #require(statement.rows)
+        #expect(rows.sql(rowCount: 2)
+            == "INSERT INTO t (a, b) VALUES ($1, lower($2)), ($3, lower($4)) ON CONFLICT (a) DO NOTHING")
+        #expect(!rows.updatesOnConflict)
+        #expect(PostgresStatement("INSERT INTO t (a) VALUES (?) ON CONFLICT (a) DO UPDATE SET a = excluded.a").rows?
+            .updatesOnConflict == true)
+    }
+
+    @Test(arguments: [
+        "INSERT INTO t (a) VALUES (?), (?)",
+        "INSERT INTO t (a) SELECT ?",
+        "INSERT INTO t (a) VALUES ((SELECT max(a) FROM t) + ?)",
+        "INSERT INTO t (a) VALUES (?) ON CONFLICT (a) DO UPDATE SET b = ?",
+        "UPDATE t SET a = ? WHERE b = ?",
+        "INSERT INTO t (a) VALUES (1)",
+    ])
+    func statementsThatDifferRowByRowAreNotWidened(_ sql: String) {
+        #expect(PostgresStatement(sql).rows == nil)
+    }
+
+    @Test func scriptsSplitOnSemicolonsOutsideLiterals() {
+        let script = """
+            CREATE TABLE a (x TEXT DEFAULT ';');
+            -- a comment; still a comment
+            CREATE FUNCTION f() RETURNS int AS $body$ SELECT 1; $body$ LANGUAGE sql;
+
+            """
+        #expect(PostgresStatement.split(script) == [
+            "CREATE TABLE a (x TEXT DEFAULT ';')",
+            "-- a comment; still a comment\nCREATE FUNCTION f() RETURNS int AS $body$ SELECT 1; $body$ LANGUAGE sql",
+        ])
+    }
+
+    // MARK: Against a server
+
+    @Suite(.enabled(if: PostgresTestServer.configured, "set POND_TEST_POSTGRES_URL to run the PostgreSQL tests"))
+    struct Server {
+        @Test func migratingTwiceChangesNothing() async throws {
+            try await PostgresTestServer.withFreshDatabase { db in
+                try await db.migrate()
+                let names = try await db.read { try await $0.query("SELECT name FROM schema_migrations ORDER BY name") }
+                #expect(try names.map { try $0.text(0) } == Migrations.postgres.map(\.name))
+                let events = try await db.read { try await $0.query("SELECT count(*) FROM events") }
+                #expect(try events[0].int(0) == 0)
+            }
+        }
+
+        @Test func nodesMigratingAtOnceApplyEachMigrationOnce() async throws {
+            try await PostgresTestServer.withFreshDatabase(migrated: false) { db in
+                try await withThrowingTaskGroup(of: Void.self) { group in
+                    for _ in 0..<4 { group.addTask { try await db.migrate() } }
+                    try await group.waitForAll()
+                }
+                let count = try await db.read { try await $0.query("SELECT count(*) FROM schema_migrations") }
+                #expect(try count[0].int(0) == Int64(Migrations.postgres.count))
+            }
+        }
+
+        @Test func everyValueKindRoundTrips() async throws {
+            try await PostgresTestServer.withFreshDatabase(migrated: false) { db in
+                let long = String(repeating: "私域运营 pond ✓ ", count: 100_000)
+                let text = "中文 🐟 'quoted' \"double\" ? ; \\ end"
+                try await db.write { sql in
+                    try await sql.execute("""
+                        CREATE TABLE kinds (i BIGINT, d DOUBLE PRECISION, t TEXT, n BIGINT, small SMALLINT,
+                            four INTEGER, r REAL, num NUMERIC(12, 3), flag BOOLEAN, vc VARCHAR(40), j JSONB, l TEXT)
+                        """)
+                    try await sql.execute(
+                        "INSERT INTO kinds VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, CAST(? AS jsonb), ?)",
+                        .int(Int64.max), .double(-2.5e-7), .text(text), .null, .int(-12), .int(Int64(Int32.min)),
+                        .double(1.5), .double(1234.5), .int(1), .text("变长"), .text("{\"k\": [1, \"值\"]}"), .text(long))
+                }
+                let rows = try await db.read { try await $0.query("SELECT * FROM kinds") }
+                let values = try #require(rows.first).values
+                #expect(values[0] == .int(Int64.max))
+                #expect(values[1] == .double(-2.5e-7))
+                #expect(values[2] == .text(text))
+                #expect(values[3] == .null)
+                #expect(values[4] == .int(-12))
+                #expect(values[5] == .int(Int64(Int32.min)))
+                #expect(values[6] == .double(1.5))
+                #expect(values[7] == .double(1234.5))
+                #expect(values[8] == .int(1))
+                #expect(values[9] == .text("变长"))
+                #expect(values[10] == .text("{\"k\": [1, \"值\"]}"))
+                #expect(values[11] == .text(long))
+
+                let untyped = try await db.read { try await $0.query("SELECT ?, ?, ?, ? IS NULL", .null, .int(7), .text("x"), .null) }
+                #expect(untyped[0].values == [.null, .int(7), .text("x"), .int(1)])
+            }
+        }
+
+        @Test func insertReturningGivesTheGeneratedKey() async throws {
+            try await PostgresTestServer.withFreshDatabase { db in
+                let ids = try await db.write { sql in
+                    var ids: [Int64] = []
+                    for message in ["m1", "m2"] {
+                        let rows = try await sql.query("""
+                            INSERT INTO events (workspace_id, message_id, type, ts, received_at, source, channel, payload)
+                            VALUES (?, ?, 'track', 1, 2, 'api', 'server', '{}') RETURNING seq
+                            """, "ws", .text(message))
+                        ids.append(try rows[0].int(0))
+                    }
+                    return ids
+                }
+                #expect(ids == [1, 2])
+            }
+        }
+
+        @Test func rowCountsComeFromTheCommandTag() async throws {
+            try await PostgresTestServer.withFreshDatabase { db in
+                let counts = try await db.write { sql in
+                    let insert = "INSERT INTO workspaces (id, name, settings, created_at) VALUES (?, ?, '{}', 0) ON CONFLICT (id) DO NOTHING"
+                    return [
+                        try await sql.execute(insert, "w1", "one"),
+                        try await sql.execute(insert, "w1", "again"),
+                        try await sql.execute(insert, "w2", "two"),
+                        try await sql.execute("UPDATE workspaces SET name = upper(name)"),
+                        try await sql.execute("DELETE FROM workspaces WHERE id = ?", "w2"),
+                    ]
+                }
+                #expect(counts == [1, 0, 1, 2, 1])
+            }
+        }
+
+        @Test func executeManyInsertsAThousandRowsAndCountsDuplicatesOnce() async throws {
+            try await PostgresTestServer.withFreshDatabase { db in
+                // Rows 900…999 repeat the message ids of rows 0…99.
+                let rows: [[SQLValue]] = (0..<1000).map { i in
+                    ["ws", .text("m\(i % 900)"), "track", .int(Int64(i)), .int(Int64(i)), .text("payload-\(i)")]
+                }
+                let insert = """
+                    INSERT INTO events (workspace_id, message_id, type, ts, received_at, source, channel, payload)
+                    VALUES (?, ?, ?, ?, ?, 'api', 'server', ?) ON CONFLICT (workspace_id, message_id) DO NOTHING
+                    """
+                #expect(try await db.write { try await $0.executeMany(insert, rows) } == 900)
+                #expect(try await db.write { try await $0.executeMany(insert, rows) } == 0)
+                let stored = try await db.read { sql in
+                    try await sql.query("SELECT count(*), min(ts), max(ts), max(payload) FROM events WHERE workspace_id = ?", "ws")
+                }
+                #expect(stored[0].values == [.int(900), .int(0), .int(899), .text("payload-99")])
+            }
+        }
+
+        @Test func executeManyUpsertWithRepeatedKeysMatchesRowByRow() async throws {
+            try await PostgresTestServer.withFreshDatabase { db in
+                let rows: [[SQLValue]] = (0..<300).map { i in ["ws", .int(Int64(i % 7)), "k", .text("v\(i)"), .int(Int64(i))] }
+                let changed = try await db.write { sql in
+                    try await sql.executeMany("""
+                        INSERT INTO profile_traits (workspace_id, profile_id, key, value, ts) VALUES (?, ?, ?, ?, ?)
+                        ON CONFLICT (workspace_id, profile_id, key) DO UPDATE SET value = excluded.value, ts = excluded.ts
+                        """, rows)
+                }
+                #expect(changed == 300)
+                let traits = try await db.read { try await $0.query("SELECT profile_id, value FROM profile_traits ORDER BY profile_id") }
+                #expect(try traits.map { try $0.text(1) } == (293..<300).sorted { $0 % 7 < $1 % 7 }.map { "v\($0)" })
+            }
+        }
+
+        @Test func executeManyRunsOtherStatementsOncePerRow() async throws {
+            try await PostgresTestServer.withFreshDatabase { db in
+                let changed = try await db.write { sql in
+                    try await sql.executeMany(
+                        "INSERT INTO workspaces (id, name, settings, created_at) VALUES (?, ?, '{}', 0)",
+                        (0..<5).map { [.text("w\($0)"), .text("n\($0)")] })
+                    return try await sql.executeMany(
+                        "UPDATE workspaces SET name = ? WHERE id = ?", [["x", "w1"], ["y", "w2"], ["z", "missing"]])
+                }
+                #expect(changed == 2)
+            }
+        }
+
+        @Test func executeManySplitsBatchesAtTheBindLimit() async throws {
+            try await PostgresTestServer.withFreshDatabase(migrated: false) { db in
+                let columns = (0..<80).map { "c\($0)" }
+                let rows: [[SQLValue]] = (0..<1000).map { i in columns.indices.map { .int(Int64(i * 100 + $0)) } }
+                let changed = try await db.write { sql in
+                    try await sql.execute("CREATE TABLE wide (\(columns.map { "\($0) BIGINT" }.joined(separator: ", ")))")
+                    return try await sql.executeMany(
+                        "INSERT INTO wide (\(columns.joined(separator: ", "))) VALUES (\(columns.map { _ in "?" }.joined(separator: ", ")))",
+                        rows)
+                }
+                #expect(changed == 1000)
+                let sum = try await db.read { try await $0.query("SELECT count(*), sum(c79) FROM wide") }
+                #expect(sum[0].values == [.int(1000), .double(Double((0..<1000).reduce(0) { $0 + $1 * 100 + 79 }))])
+            }
+        }
+
+        @Test func aWriteThatThrowsLeavesNothing() async throws {
+            struct Abort: Error {}
+            try await PostgresTestServer.withFreshDatabase { db in
+                await #expect(throws: Abort.self) {
+                    try await db.write { sql in
+                        try await sql.execute("INSERT INTO workspaces (id, name, settings, created_at) VALUES ('w', 'n', '{}', 0)")
+                        throw Abort()
+                    }
+                }
+                let count = try await db.read { try await $0.query("SELECT count(*) FROM workspaces") }
+                #expect(try count[0].int(0) == 0)
+            }
+        }
+
+        @Test func aWriteThatSwallowsAFailedStatementIsStillRolledBack() async throws {
+            try await PostgresTestServer.withFreshDatabase { db in
+                let message = await databaseErrorMessage {
+                    try await db.write { sql in
+                        try await sql.execute("INSERT INTO workspaces (id, name, settings, created_at) VALUES ('w', 'n', '{}', 0)")
+                        _ = try? await sql.execute("INSERT INTO workspaces (id) VALUES ('w')")
+                    }
+                }
+                #expect(message.contains("rolled back"))
+                let count = try await db.read { try await $0.query("SELECT count(*) FROM workspaces") }
+                #expect(try count[0].int(0) == 0)
+            }
+        }
+
+        @Test func aReadSeesCommittedDataAndCannotWrite() async throws {
+            try await PostgresTestServer.withFreshDatabase { db in
+                _ = try await db.write { try await $0.execute("INSERT INTO workspaces (id, name, settings, created_at) VALUES (?, ?, '{}', ?)", "w", "品牌", 42) }
+                let rows = try await db.read { try await $0.query("SELECT name, created_at FROM workspaces WHERE id = ?", "w") }
+                #expect(rows.map(\.values) == [[.text("品牌"), .int(42)]])
+                let message = await databaseErrorMessage {
+                    try await db.read { try await $0.execute("DELETE FROM workspaces") }
+                }
+                #expect(message.contains("SQLSTATE 25006"))
+            }
+        }
+
+        @Test func serverErrorsNameTheSQLStateButNeverTheValues() async throws {
+            try await PostgresTestServer.withFreshDatabase { db in
+                let missing = await databaseErrorMessage {
+                    try await db.read { try await $0.query("SELECT * FROM no_such_table") }
+                }
+                #expect(missing.contains("SQLSTATE 42P01"))
+                #expect(missing.contains("no_such_table"))
+
+                let badInput = await databaseErrorMessage {
+                    try await db.read { try await $0.query("SELECT CAST(? AS bigint)", "13800138000-secret") }
+                }
+                #expect(badInput.contains("SQLSTATE 22P02"))
+                #expect(!badInput.contains("13800138000"))
+
+                let duplicate = await databaseErrorMessage {
+                    try await db.write { sql in
+                        for _ in 0..<2 {
+                            try await sql.execute("INSERT INTO workspaces (id, name, settings, created_at) VALUES (?, 'n', '{}', 0)", "key-secret")
+                        }
+                    }
+                }
+                #expect(duplicate.contains("SQLSTATE 23505"))
+                #expect(!duplicate.contains("key-secret"))
+
+                let arity = await databaseErrorMessage {
+                    try await db.read { try await $0.query("SELECT ?", .int(1), .int(2)) }
+                }
+                #expect(arity.contains("takes 1 values but was given 2"))
+            }
+        }
+
+        @Test func concurrentWritesFromManyTasksAllLand() async throws {
+            try await PostgresTestServer.withFreshDatabase { db in
+                _ = try await db.write { try await $0.execute("INSERT INTO workspaces (id, name, settings, created_at) VALUES ('w', 'n', '{}', 0)") }
+                try await withThrowingTaskGroup(of: Void.self) { group in
+                    for task in 0..<8 {
+                        group.addTask {
+                            for i in 0..<25 {
+                                try await db.write { sql in
+                                    try await sql.execute("UPDATE workspaces SET created_at = created_at + 1 WHERE id = 'w'")
+                                    try await sql.execute("""
+                                        INSERT INTO events (workspace_id, message_id, type, ts, received_at, source, channel, payload)
+                                        VALUES ('w', ?, 'track', 0, 0, 'api', 'server', '{}')
+                                        """, .text("t\(task)-\(i)"))
+                                }
+                            }
+                        }
+                    }
+                    try await group.waitForAll()
+                }
+                let totals = try await db.read { sql in
+                    try await sql.query("SELECT (SELECT created_at FROM workspaces), (SELECT count(*) FROM events)")
+                }
+                #expect(totals[0].values == [.int(200), .int(200)])
+            }
+        }
+    }
+}
