@@ -25,6 +25,8 @@ enum PostgresTestServer {
             group.addTask { try await admin.run() }
             group.addTask { try await database.run() }
             defer { group.cancelAll() }
+            // Lets the pools start before the first lease, which PostgresNIO would otherwise warn about.
+            try await Task.sleep(for: .milliseconds(20))
             _ = try await admin.write { try await $0.execute("CREATE SCHEMA \(schema)") }
             do {
                 if migrated { try await database.migrate() }
@@ -37,6 +39,8 @@ enum PostgresTestServer {
         }
     }
 }
+
+private let insertWorkspace = "INSERT INTO workspaces (id, name, settings, created_at) VALUES (?, ?, '{}', ?)"
 
 /// The message of the `StoreError.database` that `body` throws.
 private func databaseErrorMessage<T>(
@@ -190,9 +194,9 @@ struct PostgresDatabaseTests {
                             four INTEGER, r REAL, num NUMERIC(12, 3), flag BOOLEAN, vc VARCHAR(40), j JSONB, l TEXT)
                         """)
                     try await sql.execute(
-                        "INSERT INTO kinds VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, CAST(? AS jsonb), ?)",
+                        "INSERT INTO kinds VALUES (?, ?, ?, ?, ?, ?, ?, ?, true, ?, CAST(? AS jsonb), ?)",
                         .int(Int64.max), .double(-2.5e-7), .text(text), .null, .int(-12), .int(Int64(Int32.min)),
-                        .double(1.5), .double(1234.5), .int(1), .text("变长"), .text("{\"k\": [1, \"值\"]}"), .text(long))
+                        .double(1.5), .double(1234.5), .text("变长"), .text("{\"k\": [1, \"值\"]}"), .text(long))
                 }
                 let rows = try await db.read { try await $0.query("SELECT * FROM kinds") }
                 let values = try #require(rows.first).values
@@ -209,8 +213,14 @@ struct PostgresDatabaseTests {
                 #expect(values[10] == .text("{\"k\": [1, \"值\"]}"))
                 #expect(values[11] == .text(long))
 
-                let untyped = try await db.read { try await $0.query("SELECT ?, ?, ?, ? IS NULL", .null, .int(7), .text("x"), .null) }
+                let untyped = try await db.read {
+                    try await $0.query("SELECT ?, ?, ?, CAST(? AS TEXT) IS NULL", .null, .int(7), .text("x"), .null)
+                }
                 #expect(untyped[0].values == [.null, .int(7), .text("x"), .int(1)])
+                // A null is sent without a type so that it fits any column; where nothing around it gives it one,
+                // the statement has to (the CAST above).
+                let message = await databaseErrorMessage { try await db.read { try await $0.query("SELECT ? IS NULL", .null) } }
+                #expect(message.contains("SQLSTATE 42P18"))
             }
         }
 
@@ -234,7 +244,10 @@ struct PostgresDatabaseTests {
         @Test func rowCountsComeFromTheCommandTag() async throws {
             try await PostgresTestServer.withFreshDatabase { db in
                 let counts = try await db.write { sql in
-                    let insert = "INSERT INTO workspaces (id, name, settings, created_at) VALUES (?, ?, '{}', 0) ON CONFLICT (id) DO NOTHING"
+                    let insert = """
+                        INSERT INTO workspaces (id, name, settings, created_at) VALUES (?, ?, '{}', 0)
+                        ON CONFLICT (id) DO NOTHING
+                        """
                     return [
                         try await sql.execute(insert, "w1", "one"),
                         try await sql.execute(insert, "w1", "again"),
@@ -249,20 +262,26 @@ struct PostgresDatabaseTests {
 
         @Test func executeManyInsertsAThousandRowsAndCountsDuplicatesOnce() async throws {
             try await PostgresTestServer.withFreshDatabase { db in
-                // Rows 900…999 repeat the message ids of rows 0…99.
+                // Rows 900…999 repeat the message ids of rows 0…99. Nulls and values share columns across rows:
+                // each row's untyped null must still take its column's type.
                 let rows: [[SQLValue]] = (0..<1000).map { i in
-                    ["ws", .text("m\(i % 900)"), "track", .int(Int64(i)), .int(Int64(i)), .text("payload-\(i)")]
+                    ["ws", .text("m\(i % 900)"), "track", i.isMultiple(of: 2) ? .null : .text("e\(i)"),
+                     i.isMultiple(of: 3) ? .null : .int(Int64(i)), .int(Int64(i)), .int(Int64(i)), .text("payload-\(i)")]
                 }
                 let insert = """
-                    INSERT INTO events (workspace_id, message_id, type, ts, received_at, source, channel, payload)
-                    VALUES (?, ?, ?, ?, ?, 'api', 'server', ?) ON CONFLICT (workspace_id, message_id) DO NOTHING
+                    INSERT INTO events (workspace_id, message_id, type, event, profile_id, ts, received_at, source,
+                        channel, payload)
+                    VALUES (?, ?, ?, ?, ?, ?, ?, 'api', 'server', ?) ON CONFLICT (workspace_id, message_id) DO NOTHING
                     """
                 #expect(try await db.write { try await $0.executeMany(insert, rows) } == 900)
                 #expect(try await db.write { try await $0.executeMany(insert, rows) } == 0)
                 let stored = try await db.read { sql in
-                    try await sql.query("SELECT count(*), min(ts), max(ts), max(payload) FROM events WHERE workspace_id = ?", "ws")
+                    try await sql.query("""
+                        SELECT count(*), min(ts), max(ts), max(payload), count(event), count(profile_id)
+                        FROM events WHERE workspace_id = ?
+                        """, "ws")
                 }
-                #expect(stored[0].values == [.int(900), .int(0), .int(899), .text("payload-99")])
+                #expect(stored[0].values == [.int(900), .int(0), .int(899), .text("payload-99"), .int(450), .int(600)])
             }
         }
 
@@ -276,7 +295,9 @@ struct PostgresDatabaseTests {
                         """, rows)
                 }
                 #expect(changed == 300)
-                let traits = try await db.read { try await $0.query("SELECT profile_id, value FROM profile_traits ORDER BY profile_id") }
+                let traits = try await db.read {
+                    try await $0.query("SELECT profile_id, value FROM profile_traits ORDER BY profile_id")
+                }
                 #expect(try traits.map { try $0.text(1) } == (293..<300).sorted { $0 % 7 < $1 % 7 }.map { "v\($0)" })
             }
         }
@@ -301,7 +322,10 @@ struct PostgresDatabaseTests {
                 let changed = try await db.write { sql in
                     try await sql.execute("CREATE TABLE wide (\(columns.map { "\($0) BIGINT" }.joined(separator: ", ")))")
                     return try await sql.executeMany(
-                        "INSERT INTO wide (\(columns.joined(separator: ", "))) VALUES (\(columns.map { _ in "?" }.joined(separator: ", ")))",
+                        """
+                        INSERT INTO wide (\(columns.joined(separator: ", ")))
+                        VALUES (\(columns.map { _ in "?" }.joined(separator: ", ")))
+                        """,
                         rows)
                 }
                 #expect(changed == 1000)
@@ -315,7 +339,7 @@ struct PostgresDatabaseTests {
             try await PostgresTestServer.withFreshDatabase { db in
                 await #expect(throws: Abort.self) {
                     try await db.write { sql in
-                        try await sql.execute("INSERT INTO workspaces (id, name, settings, created_at) VALUES ('w', 'n', '{}', 0)")
+                        try await sql.execute(insertWorkspace, "w", "n", 0)
                         throw Abort()
                     }
                 }
@@ -328,7 +352,7 @@ struct PostgresDatabaseTests {
             try await PostgresTestServer.withFreshDatabase { db in
                 let message = await databaseErrorMessage {
                     try await db.write { sql in
-                        try await sql.execute("INSERT INTO workspaces (id, name, settings, created_at) VALUES ('w', 'n', '{}', 0)")
+                        try await sql.execute(insertWorkspace, "w", "n", 0)
                         _ = try? await sql.execute("INSERT INTO workspaces (id) VALUES ('w')")
                     }
                 }
@@ -340,7 +364,7 @@ struct PostgresDatabaseTests {
 
         @Test func aReadSeesCommittedDataAndCannotWrite() async throws {
             try await PostgresTestServer.withFreshDatabase { db in
-                _ = try await db.write { try await $0.execute("INSERT INTO workspaces (id, name, settings, created_at) VALUES (?, ?, '{}', ?)", "w", "品牌", 42) }
+                _ = try await db.write { try await $0.execute(insertWorkspace, "w", "品牌", 42) }
                 let rows = try await db.read { try await $0.query("SELECT name, created_at FROM workspaces WHERE id = ?", "w") }
                 #expect(rows.map(\.values) == [[.text("品牌"), .int(42)]])
                 let message = await databaseErrorMessage {
@@ -367,7 +391,7 @@ struct PostgresDatabaseTests {
                 let duplicate = await databaseErrorMessage {
                     try await db.write { sql in
                         for _ in 0..<2 {
-                            try await sql.execute("INSERT INTO workspaces (id, name, settings, created_at) VALUES (?, 'n', '{}', 0)", "key-secret")
+                            try await sql.execute(insertWorkspace, "key-secret", "n", 0)
                         }
                     }
                 }
@@ -383,7 +407,7 @@ struct PostgresDatabaseTests {
 
         @Test func concurrentWritesFromManyTasksAllLand() async throws {
             try await PostgresTestServer.withFreshDatabase { db in
-                _ = try await db.write { try await $0.execute("INSERT INTO workspaces (id, name, settings, created_at) VALUES ('w', 'n', '{}', 0)") }
+                _ = try await db.write { try await $0.execute(insertWorkspace, "w", "n", 0) }
                 try await withThrowingTaskGroup(of: Void.self) { group in
                     for task in 0..<8 {
                         group.addTask {

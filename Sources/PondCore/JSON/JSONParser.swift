@@ -9,6 +9,11 @@ public struct JSONParser {
         public let offset: Int
         public let reason: String
         public var description: String { "\(reason) at byte \(offset)" }
+
+        public init(offset: Int, reason: String) {
+            self.offset = offset
+            self.reason = reason
+        }
     }
 
     public static let maximumDepth = 64

@@ -129,12 +129,15 @@ public struct ConflictRecord: Sendable, Equatable {
     public var otherProfileID: Int64?
     public var identity: Identity
     public var reason: String
+    /// The latest occurrence (and its message); a refused link recurs on every event from a shared device.
     public var messageID: String
     public var at: Instant
+    public var firstAt: Instant
+    public var occurrences: Int
 
     public init(
         id: Int64, kind: String, profileID: Int64, otherProfileID: Int64?, identity: Identity, reason: String,
-        messageID: String, at: Instant
+        messageID: String, at: Instant, firstAt: Instant, occurrences: Int
     ) {
         self.id = id
         self.kind = kind
@@ -144,5 +147,7 @@ public struct ConflictRecord: Sendable, Equatable {
         self.reason = reason
         self.messageID = messageID
         self.at = at
+        self.firstAt = firstAt
+        self.occurrences = occurrences
     }
 }

@@ -122,15 +122,20 @@ public struct MessageParser: Sendable {
                 throw IngestError(.invalidMessage, "alias requires a 'previousId'")
             }
             previousID = previous
+            payload["previousId"] = .string(previous)
         case .group:
             guard let group = try optionalID(object, "groupId") else {
                 throw IngestError(.invalidMessage, "group requires a 'groupId'")
             }
             groupID = group
+            payload["groupId"] = .string(group)
         case .identify:
             break
         }
 
+        for (key, id) in [("userId", userID), ("anonymousId", anonymousID)] where (id?.utf8.count ?? 0) > IdentityRules.maximumValueLength {
+            throw IngestError(.invalidMessage, "'\(key)' is longer than \(IdentityRules.maximumValueLength) bytes")
+        }
         let usableUser = userID.flatMap { IdentityRules.isJunk($0) ? nil : $0 }
         let usableAnonymous = anonymousID.flatMap { IdentityRules.isJunk($0) ? nil : $0 }
         if usableUser == nil, usableAnonymous == nil {
@@ -172,7 +177,9 @@ public struct MessageParser: Sendable {
     private func optionalID(_ object: [String: JSONValue], _ key: String) throws(IngestError) -> String? {
         switch object[key] {
         case nil, .null: return nil
-        case .string(let s): return s.isEmpty ? nil : s
+        case .string(let s):
+            let trimmed = s.trimmingASCIISpaces()
+            return trimmed.isEmpty ? nil : trimmed
         case .int(let i): return String(i)
         case .double(let d) where d == d.rounded() && abs(d) < 1e15: return String(Int64(d))
         case let other?: throw IngestError(.invalidMessage, "'\(key)' must be a string, got \(other.kindName)")

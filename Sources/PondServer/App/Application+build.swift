@@ -32,7 +32,7 @@ public func buildRouter(runtime: PondRuntime, configuration: ServerConfiguration
     TrackingController(parser: parser, pipeline: runtime.pipeline, keys: keys, clock: runtime.clock).register(on: router)
     WorkspaceController(auth: auth, provisioner: runtime.provisioner, keys: keys).register(on: router)
     ProfileController(auth: auth, store: runtime.store, clock: runtime.clock).register(on: router)
-    // IMPORT-ROUTES ImportController(auth: auth, runtime: runtime).register(on: router)
+    ImportController(auth: auth, runtime: runtime).register(on: router)
     OpenAPIController().register(on: router)
     return router
 }

@@ -9,6 +9,12 @@ struct ErrorMiddleware<Context: RequestContext>: RouterMiddleware {
     func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
         do {
             return try await next(request, context)
+        } catch let error as APIError {
+            throw error
+        } catch let error as HTTPError {
+            // The framework's own errors (unknown route, wrong method) get the same JSON shape as ours.
+            let code = error.status == .notFound ? "not_found" : "http_\(error.status.code)"
+            throw APIError(error.status, code, error.body ?? error.status.reasonPhrase)
         } catch let error as any HTTPResponseError {
             throw error
         } catch {

@@ -52,6 +52,7 @@ enum ProfileJSON {
             "otherProfileId": conflict.otherProfileID.map { .int($0) } ?? .null,
             "identity": ["type": .string(conflict.identity.type), "value": .string(conflict.identity.value)],
             "reason": .string(conflict.reason), "messageId": .string(conflict.messageID), "at": conflict.at.json,
+            "firstAt": conflict.firstAt.json, "occurrences": .int(Int64(conflict.occurrences)),
         ]
     }
 }

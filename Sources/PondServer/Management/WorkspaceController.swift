@@ -57,7 +57,15 @@ struct WorkspaceController: Sendable {
             throw APIError.notFound("workspace")
         }
         if let types = try Self.uniqueTypes(body) { workspace.settings.uniqueIdentityTypes = types }
-        try await provisioner.store.updateSettings(workspaceID: workspace.id, workspace.settings)
+        if let value = body["name"] {
+            guard let name = value.stringValue?.trimmingASCIIWhitespace(), (1...200).contains(name.count) else {
+                throw APIError.badRequest("'name' must be 1 to 200 characters")
+            }
+            workspace.name = name
+        }
+        let unknown = Set(body.keys).subtracting(["name", "uniqueIdentityTypes"])
+        guard unknown.isEmpty else { throw APIError.badRequest("unknown fields: \(unknown.sorted().joined(separator: ", "))") }
+        try await provisioner.store.updateWorkspace(workspace)
         return JSONResponse.make(Self.render(workspace))
     }
 
@@ -85,11 +93,12 @@ struct WorkspaceController: Sendable {
     private static func uniqueTypes(_ body: [String: JSONValue]) throws -> [String]? {
         guard let value = body["uniqueIdentityTypes"] else { return nil }
         guard let items = value.arrayValue, items.count <= 20 else {
-            throw APIError.badRequest("'uniqueIdentityTypes' must be an array of identity types")
+            throw APIError.badRequest("'uniqueIdentityTypes' must be an array of at most 20 identity types")
         }
         return try items.map { item in
             guard let type = item.stringValue, IdentityRules.isValidType(type) else {
-                throw APIError.badRequest("'\(item)' is not a valid identity type (lower snake case, optional ':namespace')")
+                throw APIError.badRequest(
+                    "\(JSONWriter.string(item)) is not a valid identity type (lower snake case, optional ':namespace')")
             }
             return type
         }

@@ -42,7 +42,9 @@ struct TrackingController: Sendable {
             let events = parsed.messages.map { message in
                 IncomingEvent(
                     workspaceID: key.workspaceID, source: key.source,
-                    channel: message.context["channel"]?.stringValue ?? message.payload["channel"]?.stringValue ?? key.channel,
+                    // Only `context.channel` names a touchpoint; the top-level `channel` that RudderStack SDKs set
+                    // ("server", "web") names the library's kind and must not override the key's channel.
+                    channel: message.context["channel"]?.stringValue ?? key.channel,
                     message: message)
             }
             try await pipeline.submit(events)

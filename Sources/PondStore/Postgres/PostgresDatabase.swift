@@ -13,6 +13,7 @@ import PostgresNIO
 public final class PostgresDatabase: SQLDatabase {
     public let dialect = SQLDialect.postgres
     private let client: PostgresClient
+    private let url: PostgresURL
     private let logger: Logger
     private let statements = PostgresStatementCache()
 
@@ -26,6 +27,7 @@ public final class PostgresDatabase: SQLDatabase {
     ///   Without `sslmode`, loopback hosts connect in plain TCP and others prefer TLS, as libpq does.
     public init(url: String, logger: Logger = Logger(label: "pond.postgres")) throws {
         let parsed = try PostgresURL(url)
+        self.url = parsed
         self.logger = logger
         client = PostgresClient(configuration: parsed.clientConfiguration(), backgroundLogger: logger)
         logger.debug("postgres database configured", metadata: ["database": "\(parsed)"])
@@ -57,7 +59,8 @@ public final class PostgresDatabase: SQLDatabase {
         for migration in Migrations.postgres {
             let applied = try await transaction(begin: "BEGIN") { executor -> Bool in
                 try await executor.execute("SELECT pg_advisory_xact_lock(?)", [.int(Self.migrationLockKey)])
-                let recorded = try await executor.query("SELECT 1 FROM schema_migrations WHERE name = ?", [.text(migration.name)])
+                let recorded = try await executor.query(
+                    "SELECT 1 FROM schema_migrations WHERE name = ?", [.text(migration.name)])
                 guard recorded.isEmpty else { return false }
                 // The extended protocol takes one statement at a time. Migration text is sent as written, with no
                 // placeholder numbering, so DDL may use `?` (a jsonb operator) freely.
@@ -65,7 +68,10 @@ public final class PostgresDatabase: SQLDatabase {
                     try await executor.run(statement, PostgresBindings(), portable: statement)
                 }
                 try await executor.execute(
-                    "INSERT INTO schema_migrations (name, applied_at) VALUES (?, (extract(epoch FROM clock_timestamp()) * 1000)::bigint)",
+                    """
+                    INSERT INTO schema_migrations (name, applied_at)
+                    VALUES (?, (extract(epoch FROM clock_timestamp()) * 1000)::bigint)
+                    """,
                     [.text(migration.name)])
                 return true
             }
@@ -91,8 +97,10 @@ public final class PostgresDatabase: SQLDatabase {
     private func transaction<T: Sendable>(
         begin: String, _ body: (PostgresExecutor) async throws -> T
     ) async throws -> T {
+        var leased = false
         do {
             return try await client.withConnection { connection in
+                leased = true
                 let executor = PostgresExecutor(connection: connection, logger: logger, statements: statements)
                 try await executor.run(begin, PostgresBindings(), portable: begin)
                 let result: T
@@ -110,8 +118,27 @@ public final class PostgresDatabase: SQLDatabase {
                 }
                 return result
             }
-        } catch {
+        } catch let error as PSQLError {
             throw StoreError.postgres(error, in: nil)
+        } catch let error where !leased && !(error is CancellationError) {
+            throw StoreError.database("no connection to \(url): \(await connectionFailure() ?? "\(error)")")
+        }
+    }
+
+    /// Why connecting fails, found by connecting once outside the pool.
+    ///
+    /// When every attempt fails (wrong password, missing database, no TLS on the server), the pool retries for
+    /// about a minute and then fails leases with a bare "circuit breaker tripped", logging the real causes only
+    /// at info level. One direct attempt recovers the cause for the error message.
+    private func connectionFailure() async -> String? {
+        do {
+            let connection = try await PostgresConnection.connect(
+                configuration: url.connectionConfiguration(), id: 0, logger: logger)
+            try? await connection.close()
+            return nil
+        } catch {
+            guard case StoreError.database(let message) = StoreError.postgres(error, in: nil) else { return "\(error)" }
+            return message
         }
     }
 

@@ -169,7 +169,8 @@ struct PostgresExecutor: SQLExecutor {
                 return .text(try cell.decode(String.self))
             }
         } catch {
-            throw StoreError.corrupt("column \(cell.columnIndex) (\(cell.columnName), type \(cell.dataType)) cannot be read")
+            throw StoreError.corrupt(
+                "column \(cell.columnIndex) (\(cell.columnName), type \(cell.dataType)) cannot be read")
         }
     }
 }

@@ -29,7 +29,8 @@ struct PostgresStatement: Sendable {
         func sql(rowCount: Int) -> String {
             let parameters = rowPieces.count - 1
             var text = head
-            text.reserveCapacity(head.count + tail.count + rowCount * (rowPieces.reduce(0) { $0 + $1.utf8.count } + parameters * 6 + 2))
+            let rowLength = rowPieces.reduce(0) { $0 + $1.utf8.count } + parameters * 6 + 2
+            text.reserveCapacity(head.utf8.count + tail.utf8.count + rowCount * rowLength)
             for row in 0..<rowCount {
                 if row > 0 { text += ", " }
                 text += rowPieces[0]

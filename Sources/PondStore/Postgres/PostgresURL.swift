@@ -117,15 +117,38 @@ struct PostgresURL: Sendable, Equatable, CustomStringConvertible {
         return configuration
     }
 
-    private func clientTLS() -> PostgresClient.Configuration.TLS {
-        var unverified = TLSConfiguration.makeClientConfiguration()
-        unverified.certificateVerification = .none
-        switch tls {
-        case .disable: return .disable
-        case .prefer: return .prefer(unverified)
-        case .require: return .require(unverified)
-        case .verifyFull: return .require(TLSConfiguration.makeClientConfiguration())
+    /// The same settings for a single connection outside the pool.
+    func connectionConfiguration() throws -> PostgresConnection.Configuration {
+        let tls: PostgresConnection.Configuration.TLS
+        switch (self.tls, tlsConfiguration()) {
+        case (.disable, _), (_, nil): tls = .disable
+        case (.prefer, let configuration?): tls = .prefer(try NIOSSLContext(configuration: configuration))
+        case (_, let configuration?): tls = .require(try NIOSSLContext(configuration: configuration))
         }
+        var configuration = PostgresConnection.Configuration(
+            host: host, port: port, username: user, password: password, database: database, tls: tls)
+        configuration.options.additionalStartupParameters = startupParameters.sorted { $0.key < $1.key }
+            .map { ($0.key, $0.value) }
+        return configuration
+    }
+
+    private func clientTLS() -> PostgresClient.Configuration.TLS {
+        switch (tls, tlsConfiguration()) {
+        case (.disable, _), (_, nil): return .disable
+        case (.prefer, let configuration?): return .prefer(configuration)
+        case (_, let configuration?): return .require(configuration)
+        }
+    }
+
+    /// `prefer` and `require` encrypt without checking the certificate, as libpq does; `verify-full` checks it.
+    private func tlsConfiguration() -> TLSConfiguration? {
+        var configuration = TLSConfiguration.makeClientConfiguration()
+        switch tls {
+        case .disable: return nil
+        case .prefer, .require: configuration.certificateVerification = .none
+        case .verifyFull: break
+        }
+        return configuration
     }
 
     private static func splitScheme(_ string: String) throws -> (String, Substring) {

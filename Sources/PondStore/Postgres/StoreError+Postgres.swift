@@ -11,7 +11,12 @@ extension StoreError {
         guard let error = error as? PSQLError else { return error }
         let statement = sql.map { ", in: \($0.prefix(200))" } ?? ""
         guard error.code == .server, let info = error.serverInfo else {
-            let cause = error.underlying.map { " (\($0))" } ?? ""
+            // Socket-level causes (refused, reset, TLS) help and carry no data; other underlying errors, such as a
+            // message that failed to decode, might quote row bytes and are left out.
+            let socketLevel: [PSQLError.Code] = [
+                .connectionError, .serverClosedConnection, .clientClosedConnection, .failedToAddSSLHandler,
+            ]
+            let cause = socketLevel.contains(error.code) ? error.underlying.map { " (\($0))" } ?? "" : ""
             return StoreError.database("postgres \(error.code)\(cause)\(statement)")
         }
         let state = info[.sqlState] ?? "?????"

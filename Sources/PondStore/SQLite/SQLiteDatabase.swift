@@ -41,7 +41,7 @@ public final class SQLiteDatabase: SQLDatabase {
             do {
                 try connection.exec(migration.sql)
                 _ = try connection.execute(
-                    "INSERT INTO schema_migrations (name, applied_at) VALUES (?, strftime('%s','now'))", [.text(migration.name)])
+                    "INSERT INTO schema_migrations (name, applied_at) VALUES (?, CAST(strftime('%s','now') AS INTEGER) * 1000)", [.text(migration.name)])
                 try connection.exec("COMMIT")
             } catch {
                 try? connection.exec("ROLLBACK")

@@ -87,7 +87,8 @@ extension Store {
     public func conflicts(workspaceID: String, profileID: Int64?, limit: Int = 100) async throws -> [ConflictRecord] {
         try await database.read { db in
             var sql = """
-                SELECT id, kind, profile_id, other_profile_id, identity_type, identity_value, reason, message_id, last_at
+                SELECT id, kind, profile_id, other_profile_id, identity_type, identity_value, reason, message_id, last_at,
+                    created_at, occurrences
                 FROM identity_conflicts WHERE workspace_id = ?
                 """
             var binds: [SQLValue] = [.text(workspaceID)]
@@ -103,7 +104,8 @@ extension Store {
                 ConflictRecord(
                     id: try $0.int(0), kind: try $0.text(1), profileID: try $0.int(2), otherProfileID: $0[3].int,
                     identity: Identity(uncheckedType: try $0.text(4), value: try $0.text(5)), reason: try $0.text(6),
-                    messageID: try $0.text(7), at: try $0.instant(8))
+                    messageID: try $0.text(7), at: try $0.instant(8), firstAt: try $0.instant(9),
+                    occurrences: Int(try $0.int(10)))
             }
         }
     }

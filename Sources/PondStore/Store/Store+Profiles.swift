@@ -84,15 +84,20 @@ extension Store {
             let ws = SQLValue.text(workspaceID)
             let ids: [Int64]
             if let search, !search.isEmpty {
-                let pattern = search.replacingOccurrences(of: "\\", with: "\\\\").replacingOccurrences(of: "%", with: "\\%")
-                    .replacingOccurrences(of: "_", with: "\\_") + "%"
+                func pattern(_ prefix: String) -> SQLValue {
+                    .text(prefix.replacingOccurrences(of: "\\", with: "\\\\").replacingOccurrences(of: "%", with: "\\%")
+                        .replacingOccurrences(of: "_", with: "\\_") + "%")
+                }
+                // Mainland phones are stored as +86…, so "138…" also searches "+86138…".
+                let phone = search.first == "1" && search.allSatisfy(\.isNumber) ? "+86" + search : search
                 ids = try await db.query(
                     """
                     SELECT DISTINCT p.canonical_id FROM identities i
                     JOIN profiles p ON p.workspace_id = i.workspace_id AND p.id = i.profile_id
-                    WHERE i.workspace_id = ? AND i.value LIKE ? ESCAPE '\\' AND p.canonical_id > ?
+                    WHERE i.workspace_id = ? AND (i.value LIKE ? ESCAPE '\\' OR i.value LIKE ? ESCAPE '\\')
+                        AND p.canonical_id > ?
                     ORDER BY p.canonical_id LIMIT ?
-                    """, ws, .text(pattern), .int(after ?? 0), .int(Int64(limit))
+                    """, ws, pattern(search), pattern(phone), .int(after ?? 0), .int(Int64(limit))
                 ).map { try $0.int(0) }
             } else {
                 ids = try await db.query(

@@ -176,7 +176,7 @@ extension Store {
             VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
             ON CONFLICT (workspace_id, profile_id, kind, identity_type, identity_value)
             DO UPDATE SET occurrences = identity_conflicts.occurrences + 1, last_at = excluded.last_at,
-                message_id = excluded.message_id, other_profile_id = excluded.other_profile_id
+                message_id = excluded.message_id, other_profile_id = excluded.other_profile_id, reason = excluded.reason
             """,
             plan.conflicts.map {
                 [ws, .text($0.kind.rawValue), id($0.profile), $0.otherProfile.map(id) ?? .null, .text($0.identity.type),

@@ -27,6 +27,17 @@ extension Store {
         }
     }
 
+    /// Renames a workspace and replaces its settings. New settings apply to events stitched from now on.
+    public func updateWorkspace(_ workspace: Workspace) async throws {
+        let encoded = try encodeSettings(workspace.settings)
+        let changed = try await database.write { db in
+            try await db.execute(
+                "UPDATE workspaces SET name = ?, settings = ? WHERE id = ?", .text(workspace.name), .text(encoded),
+                .text(workspace.id))
+        }
+        if changed == 0 { throw StoreError.notFound("workspace \(workspace.id) not found") }
+    }
+
     public func updateSettings(workspaceID: String, _ settings: WorkspaceSettings) async throws {
         let encoded = try encodeSettings(settings)
         let changed = try await database.write { db in

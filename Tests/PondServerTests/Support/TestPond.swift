@@ -1,0 +1,73 @@
+import Foundation
+import Hummingbird
+import HummingbirdTesting
+import Logging
+import PondCore
+import PondServer
+import PondStore
+import Synchronization
+import Testing
+
+/// A clock the test moves by hand.
+final class TestClock: Clock {
+    private let current: Mutex<Instant>
+
+    init(_ start: Instant = Instant(millisecondsSinceEpoch: 1_795_000_000_000)) { current = Mutex(start) }
+
+    func now() -> Instant { current.withLock { $0 } }
+
+    func advance(milliseconds: Int64) { current.withLock { $0 = $0.adding(milliseconds: milliseconds) } }
+}
+
+/// The real application on a temporary SQLite file, driven in-process through Hummingbird's router test client.
+struct TestPond: Sendable {
+    let runtime: PondRuntime
+    let clock: TestClock
+    let workspaceID: String
+    let adminKey: String
+    let writeKey: String
+    static let rootKey = "root-secret"
+
+    static func run(
+        limits: MessageParser.Limits = .init(), rootKey: String? = TestPond.rootKey,
+        _ body: @Sendable (TestPond, any TestClientProtocol) async throws -> Void
+    ) async throws {
+        let path = FileManager.default.temporaryDirectory.appendingPathComponent("pond-server-\(UUID().uuidString).sqlite").path
+        defer { for suffix in ["", "-wal", "-shm"] { try? FileManager.default.removeItem(atPath: path + suffix) } }
+        let clock = TestClock()
+        var logger = Logger(label: "test")
+        logger.logLevel = .critical
+        let runtime = PondRuntime(store: Store(database: try SQLiteDatabase(path: path)), clock: clock, logger: logger)
+        let created = try await runtime.provisioner.createWorkspace(name: "acme")
+        let pond = TestPond(
+            runtime: runtime, clock: clock, workspaceID: created.workspace.id, adminKey: created.adminKey.secret,
+            writeKey: created.writeKey.secret)
+        let app = buildApplication(runtime: runtime, configuration: ServerConfiguration(rootKey: rootKey, limits: limits))
+        try await app.test(.router) { client in try await body(pond, client) }
+    }
+
+    var basic: HTTPFields { [.authorization: "Basic " + Data("\(writeKey):".utf8).base64EncodedString()] }
+    var admin: HTTPFields { [.authorization: "Bearer \(adminKey)"] }
+
+    func events() async throws -> Int { try await runtime.store.eventCount(workspaceID: workspaceID) }
+}
+
+extension TestResponse {
+    var json: JSONValue { (try? JSONParser.parse(body.readableBytesView)) ?? .null }
+    var code: String? { json["code"]?.stringValue }
+}
+
+func body(_ value: JSONValue) -> ByteBuffer { ByteBuffer(bytes: JSONWriter.bytes(value)) }
+
+func message(_ fields: [String: JSONValue]) -> JSONValue { .object(fields) }
+
+extension JSONValue {
+    /// The value as it appears in a URL path (`12`, not `int(12)`).
+    var path: String {
+        switch self {
+        case .int(let i): return String(i)
+        case .string(let s): return s
+        default: return "\(self)"
+        }
+    }
+}
