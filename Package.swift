@@ -91,6 +91,11 @@ let package = Package(
             swiftSettings: swiftSettings
         ),
         .testTarget(
+            name: "PondEngineTests",
+            dependencies: ["PondCore", "PondStore", "PondEngine"],
+            swiftSettings: swiftSettings
+        ),
+        .testTarget(
             name: "PondServerTests",
             dependencies: [
                 "PondCore", "PondStore", "PondEngine", "PondServer",

@@ -24,6 +24,8 @@ struct IngestBench: AsyncParsableCommand {
     @Option(help: "Batches to send.") var batches: Int = 2_000
     @Option(help: "Messages per batch.") var batchSize: Int = 100
     @Option(help: "Concurrent HTTP connections.") var concurrency: Int = 8
+    @Flag(help: "Measure ingestion alone: stitch only after the load instead of alongside it.")
+    var stitchAfter = false
 
     func run() async throws {
         var logger = Logger(label: "pond-bench")
@@ -35,14 +37,24 @@ struct IngestBench: AsyncParsableCommand {
         let opened = try await DatabaseURL.open(database, durability: durability == .full ? .full : .normal, logger: logger)
         let bodies = BenchData.bodies(batches: batches, batchSize: batchSize)
         let rawRows = BenchData.rows(batches: batches, batchSize: batchSize)
-        let (batches, batchSize, concurrency, durability) = (self.batches, self.batchSize, self.concurrency, self.durability)
+        let (batches, batchSize, concurrency, durability, stitchAfter) =
+            (self.batches, self.batchSize, self.concurrency, self.durability, self.stitchAfter)
         try await withThrowingTaskGroup(of: Void.self) { group in
             group.addTask { try await opened.run() }
             try await DatabaseURL.migrate(opened.database)
-            let runtime = PondRuntime(store: Store(database: opened.database), logger: logger)
+            let store = Store(database: opened.database)
+            // The reference first, before any server or stitcher exists to compete with it; its rows are removed
+            // again so the tracking API starts from the same empty log.
+            let raw = try await Self.rawInsert(rows: rawRows, store: store, concurrency: concurrency)
+            try await store.database.write { db in
+                try await db.execute("DELETE FROM events WHERE workspace_id = ?", .text(BenchData.rawWorkspace))
+            }
+            let runtime = PondRuntime(store: store, logger: logger)
             let created = try await runtime.provisioner.createWorkspace(name: "bench")
             let (ports, portSink) = AsyncStream.makeStream(of: Int.self)
-            let app = buildApplication(runtime: runtime, configuration: ServerConfiguration(port: 0)) { portSink.yield($0) }
+            let app = buildApplication(runtime: runtime, configuration: ServerConfiguration(port: 0, stitching: !stitchAfter)) {
+                portSink.yield($0)
+            }
             group.addTask { try await app.runService() }
             var iterator = ports.makeAsyncIterator()
             guard let port = await iterator.next() else { return }
@@ -51,11 +63,10 @@ struct IngestBench: AsyncParsableCommand {
             let stitchStart = ContinuousClock.now
             await runtime.stitcher.drain()
             let stitchSeconds = (ContinuousClock.now - stitchStart).seconds
-            let raw = try await Self.rawInsert(rows: rawRows, store: runtime.store, concurrency: concurrency)
             let events = batches * batchSize
             let rss = Self.peakRSSMegabytes()
             print("""
-                pond bench ingest — \(opened.redactedURL) (durability \(durability.rawValue)), \(batches) batches × \(batchSize) messages, \(concurrency) connections, \(ProcessInfo.processInfo.activeProcessorCount) cores
+                pond bench ingest — \(opened.redactedURL) (durability \(durability.rawValue)), \(batches) batches × \(batchSize) messages, \(concurrency) connections, \(ProcessInfo.processInfo.activeProcessorCount) cores, stitching \(stitchAfter ? "after the load" : "alongside")
                   tracking API   \(Int(Double(events) / http.seconds)) events/s   p50 \(Self.ms(http.p50)) ms   p99 \(Self.ms(http.p99)) ms per batch   (\(http.failures) failed requests)
                   raw insert     \(Int(Double(events) / raw)) events/s   (same rows, \(batchSize) per transaction, straight into the database)
                   ratio          \(Int(100 * raw / http.seconds))% of the raw limit

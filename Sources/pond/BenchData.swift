@@ -44,6 +44,8 @@ enum BenchData {
         return .object(message)
     }
 
+    static let rawWorkspace = "ws_raw_reference"
+
     static func bodies(batches: Int, batchSize: Int) -> [[UInt8]] {
         (0..<batches).map { batch in
             JSONWriter.bytes([
@@ -62,7 +64,7 @@ enum BenchData {
             let body = JSONWriter.bytes(["batch": .array((0..<batchSize).map { message(batch: batch, index: $0) })])
             let messages = (try? parser.parse(body: body, endpoint: nil, receivedAt: now).messages) ?? []
             return messages.map {
-                Store.eventRow(IncomingEvent(workspaceID: "ws_raw_reference", source: "bench", channel: "server", message: $0))
+                Store.eventRow(IncomingEvent(workspaceID: rawWorkspace, source: "bench", channel: "server", message: $0))
             }
         }
     }

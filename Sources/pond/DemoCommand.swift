@@ -1,4 +1,5 @@
 import ArgumentParser
+import Foundation
 import Logging
 import PondCore
 import PondEngine
@@ -76,6 +77,8 @@ struct DemoSeeder {
             "  \(base)/metrics   \(base)/healthz   \(base)/api/v1/openapi.json",
             "",
         ]
-        print(lines.joined(separator: "\n"))
+        // Written unbuffered: when standard output is not a terminal (CI logs, `| tee`) `print` would hold the banner
+        // back until exit.
+        FileHandle.standardOutput.write(Data((lines.joined(separator: "\n") + "\n").utf8))
     }
 }

@@ -176,6 +176,9 @@ struct FileCSVSource: CSVByteSource {
 final class ImportProgressBar: Sendable {
     private struct State {
         var started = ContinuousClock.now
+        /// The previous report: a phase starts when the one before it ended, not at its own first report (which
+        /// comes a whole chunk in).
+        var lastReport = ContinuousClock.now
         var phase: CSVImporter.Progress.Phase?
         var lastDraw: ContinuousClock.Instant?
         var drawn = false
@@ -190,9 +193,10 @@ final class ImportProgressBar: Sendable {
         guard enabled else { return }
         let now = ContinuousClock.now
         let line: String? = state.withLock { state in
+            defer { state.lastReport = now }
             if state.phase != progress.phase {
                 state.phase = progress.phase
-                state.started = now
+                state.started = state.lastReport
                 state.lastDraw = nil
             }
             let finished = progress.totalBytes.map { progress.bytesRead >= $0 } ?? false

@@ -28,6 +28,8 @@ struct ServerOptions: ParsableArguments {
     var rootKey: String?
     @Option(help: "Largest accepted request body, in bytes.") var maxBatchBytes: Int = 500 * 1024
     @Option(help: "Largest accepted single message, in bytes.") var maxMessageBytes: Int = 32 * 1024
+    @Flag(name: .long, help: "Accept events but leave identity stitching to other nodes sharing the database.")
+    var noStitching = false
     @Option(help: "text or json") var logFormatName: String = "text"
     @Option(help: "trace, debug, info, notice, warning, error") var logLevelName: String = "info"
 
@@ -37,7 +39,7 @@ struct ServerOptions: ParsableArguments {
     func configuration() -> ServerConfiguration {
         ServerConfiguration(
             host: host, port: port, rootKey: rootKey ?? ProcessInfoEnvironment.value("POND_ROOT_KEY"),
-            limits: .init(maximumMessageBytes: maxMessageBytes, maximumBatchBytes: maxBatchBytes))
+            limits: .init(maximumMessageBytes: maxMessageBytes, maximumBatchBytes: maxBatchBytes), stitching: !noStitching)
     }
 }
 

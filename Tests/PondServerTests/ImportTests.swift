@@ -95,6 +95,18 @@ struct ImportTests {
         }
     }
 
+    @Test("the application serves the import route")
+    func routeIsPartOfTheApplication() async throws {
+        try await TestPond.run { pond, client in
+            var headers = pond.admin
+            headers[.contentType] = "text/csv"
+            let response = try await client.execute(uri: Self.ordersURI, method: .post, headers: headers, body: Self.tmallOrders)
+            #expect(response.status == .ok)
+            #expect(response.json["events"] == 2)
+            #expect(try await pond.events() == 2)
+        }
+    }
+
     @Test("importing the same file again stores nothing new")
     func reimportIsIdempotent() async throws {
         try await Self.run { pond, client in

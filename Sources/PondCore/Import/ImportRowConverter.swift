@@ -66,7 +66,8 @@ public struct ImportRowConverter: Sendable {
         var key: String
     }
 
-    private let roles: [ImportMapping.Role: [Column]]
+    /// Columns per role, indexed by `Role.index`.
+    private let roles: [[Column]]
     private let identityColumns: [Keyed]
     private let traitColumns: [Keyed]
     private let propertyColumns: [Keyed]
@@ -136,7 +137,7 @@ public struct ImportRowConverter: Sendable {
             }
         }
 
-        var roles: [ImportMapping.Role: [Column]] = [:]
+        var roles = [[Column]](repeating: [], count: ImportMapping.Role.allCases.count)
         for role in ImportMapping.Role.allCases {
             var columns: [Column] = []
             for name in mapping[role] ?? [] {
@@ -144,7 +145,7 @@ public struct ImportRowConverter: Sendable {
                     columns.append(column)
                 }
             }
-            roles[role] = columns
+            roles[role.index] = columns
         }
         func keyed(_ entries: [String: String?], what: String) throws(ImportMappingError) -> [Keyed] {
             var result: [Keyed] = []
@@ -200,7 +201,7 @@ public struct ImportRowConverter: Sendable {
         self.statusEvents = statusEvents
 
         func require(_ role: ImportMapping.Role, _ what: String) throws(ImportMappingError) {
-            guard roles[role]?.isEmpty ?? true else { return }
+            guard roles[role.index].isEmpty else { return }
             let candidates = mapping[role] ?? []
             let expected = candidates.isEmpty ? "none is mapped" : "expected one of " + candidates.joined(separator: ", ")
             throw ImportMappingError(
@@ -342,7 +343,7 @@ public struct ImportRowConverter: Sendable {
         for entry in identityColumns {
             let value = Self.cleanIdentifier(fields[entry.column.index])
             guard !value.isEmpty else { continue }
-            if value.contains("*") {
+            if value.utf8.contains(UInt8(ascii: "*")) {
                 notes.append("\(entry.column.name) '\(Self.excerpt(value))' is masked")
                 continue
             }
@@ -360,7 +361,7 @@ public struct ImportRowConverter: Sendable {
                     ? "no identity: \(columns) \(identityColumns.count == 1 ? "is" : "are all") empty"
                     : "no usable identity: " + notes.joined(separator: "; "))
         }
-        identities.sort { ranking.rank($0) < ranking.rank($1) }
+        identities = Self.sortedByStrength(identities, ranking)
 
         var traits: [String: JSONValue] = [:]
         for entry in traitColumns {
@@ -398,18 +399,8 @@ public struct ImportRowConverter: Sendable {
         let event = status.flatMap { statusEvents[$0] } ?? Self.orderCompleted
         let allowsNegative = event != Self.orderCompleted
 
-        func number(_ role: ImportMapping.Role, _ what: String) -> Result<Int64?, ImportRejection> {
-            guard let (text, column) = firstValue(role, fields) else { return .success(nil) }
-            guard let value = Self.parseAmount(text) else {
-                return .failure(ImportRejection(row: row, reason: "unparsable \(what) '\(Self.excerpt(text))' in column \(column)"))
-            }
-            guard value >= 0 || allowsNegative else {
-                return .failure(ImportRejection(row: row, reason: "negative \(what) '\(Self.excerpt(text))' in column \(column) of an order marked completed"))
-            }
-            return .success(value)
-        }
         let amount: Int64?
-        switch number(.amount, "amount") {
+        switch amountValue(.amount, "amount", fields, row: row, allowsNegative: allowsNegative) {
         case .success(let value): amount = value
         case .failure(let rejection): return .failure(rejection)
         }
@@ -417,7 +408,7 @@ public struct ImportRowConverter: Sendable {
             return reject("missing amount (\(names(.amount)))")
         }
         let price: Int64?
-        switch number(.price, "price") {
+        switch amountValue(.price, "price", fields, row: row, allowsNegative: allowsNegative) {
         case .success(let value): price = value
         case .failure(let rejection): return .failure(rejection)
         }
@@ -451,9 +442,31 @@ public struct ImportRowConverter: Sendable {
                 product: product.isEmpty ? nil : product))
     }
 
+    private func amountValue(
+        _ role: ImportMapping.Role, _ what: String, _ fields: [String], row: Int, allowsNegative: Bool
+    ) -> Result<Int64?, ImportRejection> {
+        guard let (text, column) = firstValue(role, fields) else { return .success(nil) }
+        guard let value = Self.parseAmount(text) else {
+            return .failure(
+                ImportRejection(row: row, reason: "unparsable \(what) '\(Self.excerpt(text))' in column \(column)"))
+        }
+        guard value >= 0 || allowsNegative else {
+            return .failure(
+                ImportRejection(
+                    row: row,
+                    reason: "negative \(what) '\(Self.excerpt(text))' in column \(column) of an order marked completed"))
+        }
+        return .success(value)
+    }
+
+    /// Strongest first, ranking each identity once.
+    private static func sortedByStrength(_ identities: [Identity], _ ranking: IdentityExtractor) -> [Identity] {
+        identities.map { (ranking.rank($0), $0) }.sorted { $0.0 < $1.0 }.map(\.1)
+    }
+
     /// The first non-empty cell among a role's columns, cleaned, with its column's name.
     private func firstValue(_ role: ImportMapping.Role, _ fields: [String]) -> (value: String, column: String)? {
-        for column in roles[role] ?? [] where column.index < fields.count {
+        for column in roles[role.index] where column.index < fields.count {
             let value =
                 role == .orderID ? Self.cleanIdentifier(fields[column.index]) : Self.clean(fields[column.index])
             if !value.isEmpty, !Self.isBlankPlaceholder(value) { return (value, column.name) }
@@ -462,7 +475,7 @@ public struct ImportRowConverter: Sendable {
     }
 
     private func names(_ role: ImportMapping.Role) -> String {
-        let columns = roles[role] ?? []
+        let columns = roles[role.index]
         return (columns.count == 1 ? "column " : "columns ") + columns.map(\.name).joined(separator: ", ")
     }
 
@@ -476,7 +489,7 @@ public struct ImportRowConverter: Sendable {
                 identities.append(identity)
             }
         }
-        identities.sort { ranking.rank($0) < ranking.rank($1) }
+        identities = Self.sortedByStrength(identities, ranking)
         var traits = first.traits
         for line in lines.dropFirst() { traits.merge(line.traits) { own, _ in own } }
 
@@ -559,7 +572,7 @@ public struct ImportRowConverter: Sendable {
 
     /// Trims spaces and tabs (exports pad ids with a tab so Excel keeps them as text) and unwraps Excel's `="…"`.
     public static func clean(_ cell: String) -> String {
-        var value = cell.trimmingASCIISpaces()
+        var value = trimmed(cell)
         if value.hasPrefix("=\""), value.hasSuffix("\""), value.count >= 3 {
             value = String(value.dropFirst(2).dropLast()).trimmingASCIISpaces()
         }
@@ -575,7 +588,19 @@ public struct ImportRowConverter: Sendable {
 
     /// Cells exports fill in when there is no value (`-`, `null`, `0000-00-00 00:00:00` for "never paid").
     static func isBlankPlaceholder(_ value: String) -> Bool {
-        ["-", "--", "null", "NULL", "n/a", "N/A", "无"].contains(value) || value.hasPrefix("0000-00-00")
+        value.utf8.count <= 4 ? blankPlaceholders.contains(value) : value.hasPrefix("0000-00-00")
+    }
+
+    private static let blankPlaceholders: Set<String> = ["-", "--", "null", "NULL", "n/a", "N/A", "无"]
+
+    /// `trimmingASCIISpaces`, without its Unicode look-ups in the common case of a cell with nothing to trim.
+    static func trimmed(_ cell: String) -> String {
+        let scalars = cell.unicodeScalars
+        guard let first = scalars.first, let last = scalars.last else { return cell }
+        func mayTrim(_ scalar: Unicode.Scalar) -> Bool {
+            scalar.isASCII ? scalar.value <= 0x20 || scalar.value == 0x7F : scalar.properties.isWhitespace
+        }
+        return mayTrim(first) || mayTrim(last) ? cell.trimmingASCIISpaces() : cell
     }
 
     /// Reads `1299`, `1,299.50`, `¥1299.5`, `￥ 99`, `99元`, `RMB 99` into ten-thousandths; nil for anything else
@@ -683,4 +708,21 @@ enum ImportDigest {
     }
 
     private static func rotr(_ x: UInt32, _ n: UInt32) -> UInt32 { x >> n | x << (32 - n) }
+}
+
+extension ImportMapping.Role {
+    fileprivate var index: Int {
+        switch self {
+        case .orderID: 0
+        case .amount: 1
+        case .timestamp: 2
+        case .productID: 3
+        case .sku: 4
+        case .product: 5
+        case .category: 6
+        case .quantity: 7
+        case .price: 8
+        case .status: 9
+        }
+    }
 }

@@ -155,13 +155,15 @@ public struct MessageParser: Sendable {
         if let original { payload["originalTimestamp"] = .string(ISO8601.format(original)) }
         if let sentAt { payload["sentAt"] = .string(ISO8601.format(sentAt)) }
 
-        let size = JSONWriter.bytes(.object(payload)).count
-        guard size <= limits.maximumMessageBytes else {
-            throw IngestError(.messageTooLarge, "message is \(size) bytes; the limit is \(limits.maximumMessageBytes)")
+        let encoded = JSONWriter.bytes(.object(payload))
+        guard encoded.count <= limits.maximumMessageBytes else {
+            throw IngestError(.messageTooLarge, "message is \(encoded.count) bytes; the limit is \(limits.maximumMessageBytes)")
         }
-        return TrackingMessage(
+        var message = TrackingMessage(
             type: type, messageID: messageID, userID: usableUser, anonymousID: usableAnonymous, event: event,
             previousID: previousID, groupID: groupID, timestamp: timestamp, receivedAt: receivedAt, payload: payload)
+        message.encodedPayload = String(decoding: encoded, as: UTF8.self)
+        return message
     }
 
     /// Client clocks are wrong (phones set by hand, POS boxes that never synced). The SDK stamps `sentAt` with the

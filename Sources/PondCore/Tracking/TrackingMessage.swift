@@ -8,7 +8,7 @@ public enum MessageType: String, Sendable, CaseIterable, Codable {
 /// `payload` is the whole message as it will be stored and shown on the timeline: the client's fields plus the
 /// server's (`receivedAt`, the corrected `timestamp`, `originalTimestamp`, a generated `messageId`), so nothing the
 /// client sent is lost even when Pond does not model it yet.
-public struct TrackingMessage: Sendable, Equatable {
+public struct TrackingMessage: Sendable {
     public var type: MessageType
     public var messageID: String
     public var userID: String?
@@ -20,6 +20,9 @@ public struct TrackingMessage: Sendable, Equatable {
     public var timestamp: Instant
     public var receivedAt: Instant
     public var payload: [String: JSONValue]
+    /// `payload` already serialised, when the parser had to serialise it anyway (to enforce the size limit); saves
+    /// the event log a second serialisation on the ingestion hot path. Not part of equality.
+    public var encodedPayload: String?
 
     public init(
         type: MessageType, messageID: String, userID: String? = nil, anonymousID: String? = nil, event: String? = nil,
@@ -38,6 +41,9 @@ public struct TrackingMessage: Sendable, Equatable {
         self.payload = payload
     }
 
+    /// The payload as stored: the cached serialisation if there is one.
+    public var payloadJSON: String { encodedPayload ?? JSONWriter.string(.object(payload)) }
+
     public var properties: [String: JSONValue] { payload["properties"]?.objectValue ?? [:] }
     public var context: [String: JSONValue] { payload["context"]?.objectValue ?? [:] }
 
@@ -50,6 +56,15 @@ public struct TrackingMessage: Sendable, Equatable {
             traits.merge(top) { _, top in top }
         }
         return traits
+    }
+}
+
+extension TrackingMessage: Equatable {
+    public static func == (lhs: TrackingMessage, rhs: TrackingMessage) -> Bool {
+        lhs.type == rhs.type && lhs.messageID == rhs.messageID && lhs.userID == rhs.userID
+            && lhs.anonymousID == rhs.anonymousID && lhs.event == rhs.event && lhs.previousID == rhs.previousID
+            && lhs.groupID == rhs.groupID && lhs.timestamp == rhs.timestamp && lhs.receivedAt == rhs.receivedAt
+            && lhs.payload == rhs.payload
     }
 }
 

@@ -52,6 +52,9 @@ public actor IngestPipeline {
         self.committed = committed
     }
 
+    /// Events waiting behind the commit in flight.
+    public var queuedEventCount: Int { queuedEvents }
+
     /// Returns once `events` are committed (or were already in the log). Throws `IngestError(.overloaded)` without
     /// storing anything when the backlog is full.
     public func submit(_ events: [IncomingEvent]) async throws {

@@ -10,17 +10,19 @@ public final class StitchingService: Service, Sendable {
     private let wake: AsyncStream<Void>.Continuation
     private let pollInterval: Duration
     private let batchSize: Int
+    private let coalescing: Duration
     private let metrics: IngestMetrics
     private let logger: Logger
 
     public init(
-        store: Store, pollInterval: Duration = .seconds(1), batchSize: Int = 500, metrics: IngestMetrics = IngestMetrics(),
-        logger: Logger
+        store: Store, pollInterval: Duration = .seconds(1), batchSize: Int = 500, coalescing: Duration = .milliseconds(20),
+        metrics: IngestMetrics = IngestMetrics(), logger: Logger
     ) {
         self.store = store
         (wakeups, wake) = AsyncStream.makeStream(of: Void.self, bufferingPolicy: .bufferingNewest(1))
         self.pollInterval = pollInterval
         self.batchSize = batchSize
+        self.coalescing = coalescing
         self.metrics = metrics
         self.logger = logger
     }
@@ -39,6 +41,9 @@ public final class StitchingService: Service, Sendable {
                     }
                 }
                 for await _ in wakeups {
+                    // Under load every commit wakes us; a short pause lets commits pile up so one pass (one
+                    // transaction, one slice load) covers many of them. It bounds how stale a profile can be.
+                    try? await Task.sleep(for: coalescing)
                     await drain()
                 }
                 group.cancelAll()

@@ -11,12 +11,19 @@ public struct ServerConfiguration: Sendable {
     /// Allows creating workspaces over the API; nil disables that endpoint.
     public var rootKey: String?
     public var limits: MessageParser.Limits
+    /// Whether this process stitches identities. Several ingestion-only nodes can share a Postgres with one or two
+    /// stitching nodes; an embedded (SQLite) server always wants it on.
+    public var stitching: Bool
 
-    public init(host: String = "127.0.0.1", port: Int = 8080, rootKey: String? = nil, limits: MessageParser.Limits = .init()) {
+    public init(
+        host: String = "127.0.0.1", port: Int = 8080, rootKey: String? = nil, limits: MessageParser.Limits = .init(),
+        stitching: Bool = true
+    ) {
         self.host = host
         self.port = port
         self.rootKey = rootKey
         self.limits = limits
+        self.stitching = stitching
     }
 }
 
@@ -45,7 +52,7 @@ public func buildApplication(
     Application(
         router: buildRouter(runtime: runtime, configuration: configuration),
         configuration: .init(address: .hostname(configuration.host, port: configuration.port), serverName: "pond"),
-        services: [runtime.stitcher] + services,
+        services: (configuration.stitching ? [runtime.stitcher] : []) + services,
         onServerRunning: { channel in await onServerRunning(channel.localAddress?.port ?? configuration.port) },
         logger: runtime.logger)
 }

@@ -80,5 +80,10 @@ public final class SQLiteDatabase: SQLDatabase {
         }
     }
 
-    public func close() async throws {}
+    /// Lets SQLite refresh its planner statistics, as its documentation recommends before closing a connection.
+    public func close() async throws {
+        await writeLock.lock()
+        try? writer.exec("PRAGMA optimize")
+        await writeLock.unlock()
+    }
 }

@@ -2,6 +2,10 @@
 ///
 /// Every table leads with `workspace_id` so the Postgres schema can be distributed by workspace later
 /// (Citus-compatible) without rewriting keys. Instants are integer milliseconds (see `Instant`); JSON is text.
+///
+/// SQLite plans without statistics on a fresh file and then takes any index led by `workspace_id` to be selective,
+/// scanning a whole workspace where a key lookup was meant. Its indexes therefore avoid a leading `workspace_id`
+/// where a global key exists (profile ids are global rowids there); queries still filter by workspace.
 struct Migration: Sendable {
     let name: String
     let sql: String
@@ -27,12 +31,11 @@ enum Migrations {
             CREATE TABLE profiles (
                 id INTEGER PRIMARY KEY, workspace_id TEXT NOT NULL, canonical_id INTEGER NOT NULL, merged_into INTEGER,
                 created_at INTEGER NOT NULL, first_seen INTEGER NOT NULL, last_seen INTEGER NOT NULL);
-            CREATE INDEX profiles_canonical ON profiles(workspace_id, canonical_id);
+            CREATE INDEX profiles_canonical ON profiles(canonical_id);
             CREATE TABLE identities (
                 workspace_id TEXT NOT NULL, type TEXT NOT NULL, value TEXT NOT NULL, profile_id INTEGER NOT NULL,
                 first_seen INTEGER NOT NULL, message_id TEXT, PRIMARY KEY (workspace_id, type, value));
             CREATE INDEX identities_profile ON identities(workspace_id, profile_id);
-            CREATE INDEX identities_value ON identities(workspace_id, value);
             CREATE TABLE profile_traits (
                 workspace_id TEXT NOT NULL, profile_id INTEGER NOT NULL, key TEXT NOT NULL, value TEXT NOT NULL,
                 ts INTEGER NOT NULL, PRIMARY KEY (workspace_id, profile_id, key));
@@ -86,7 +89,6 @@ enum Migrations {
                 workspace_id TEXT NOT NULL, type TEXT NOT NULL, value TEXT NOT NULL, profile_id BIGINT NOT NULL,
                 first_seen BIGINT NOT NULL, message_id TEXT, PRIMARY KEY (workspace_id, type, value));
             CREATE INDEX identities_profile ON identities(workspace_id, profile_id);
-            CREATE INDEX identities_value ON identities(workspace_id, value);
             CREATE TABLE profile_traits (
                 workspace_id TEXT NOT NULL, profile_id BIGINT NOT NULL, key TEXT NOT NULL, value TEXT NOT NULL,
                 ts BIGINT NOT NULL, PRIMARY KEY (workspace_id, profile_id, key));

@@ -40,7 +40,7 @@ extension Store {
         return [
             .text(e.workspaceID), .text(m.messageID), .text(m.type.rawValue), SQLValue(m.event), SQLValue(m.userID),
             SQLValue(m.anonymousID), m.timestamp.sql, m.receivedAt.sql, .text(e.source), .text(e.channel),
-            .text(JSONWriter.string(.object(m.payload))),
+            .text(m.payloadJSON),
         ]
     }
 

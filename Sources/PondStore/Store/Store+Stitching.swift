@@ -81,12 +81,15 @@ extension Store {
     ) async throws -> GraphSlice {
         var slice = GraphSlice()
         let ws = SQLValue.text(workspaceID)
-        for chunk in Array(identities).chunked(200) {
+        // An OR of full primary-key equalities: SQLite (multi-index OR) and Postgres (bitmap OR) answer each branch
+        // from the key. Keeping `workspace_id` inside every branch matters: outside, SQLite without statistics
+        // treats it as selective and scans the whole workspace instead.
+        for chunk in Array(identities).chunked(100) {
             let rows = try await db.query(
                 """
-                SELECT type, value, profile_id FROM identities
-                WHERE workspace_id = ? AND (type, value) IN (VALUES \(Array(repeating: "(?, ?)", count: chunk.count).joined(separator: ", ")))
-                """, [ws] + chunk.flatMap { [SQLValue.text($0.type), .text($0.value)] })
+                SELECT type, value, profile_id FROM identities WHERE \(
+                    Array(repeating: "(workspace_id = ? AND type = ? AND value = ?)", count: chunk.count).joined(separator: " OR "))
+                """, chunk.flatMap { [ws, SQLValue.text($0.type), .text($0.value)] })
             for row in rows {
                 slice.owners[Identity(uncheckedType: try row.text(0), value: try row.text(1))] = ProfileRef(try row.int(2))
             }
@@ -103,14 +106,22 @@ extension Store {
             }
         }
         for chunk in Array(roots).chunked(500) {
-            let rows = try await db.query(
-                """
-                SELECT p.canonical_id, i.type, i.value FROM profiles p
-                JOIN identities i ON i.workspace_id = p.workspace_id AND i.profile_id = p.id
-                WHERE p.workspace_id = ? AND p.canonical_id IN (\(placeholders(chunk.count)))
-                """, [ws] + chunk.map(SQLValue.int))
-            for row in rows where planner.isUnique(try row.text(1)) {
-                slice.uniqueValues[ProfileRef(try row.int(0)), default: [:]][try row.text(1)] = try row.text(2)
+            // Members first, then their identities: each step is an index range, whatever the planner's statistics.
+            var rootOf: [Int64: Int64] = [:]
+            for row in try await db.query(
+                "SELECT id, canonical_id FROM profiles WHERE workspace_id = ? AND canonical_id IN (\(placeholders(chunk.count)))",
+                [ws] + chunk.map(SQLValue.int))
+            {
+                rootOf[try row.int(0)] = try row.int(1)
+            }
+            for members in Array(rootOf.keys).chunked(500) {
+                let rows = try await db.query(
+                    "SELECT profile_id, type, value FROM identities WHERE workspace_id = ? AND profile_id IN (\(placeholders(members.count)))",
+                    [ws] + members.map(SQLValue.int))
+                for row in rows where planner.isUnique(try row.text(1)) {
+                    guard let root = rootOf[try row.int(0)] else { continue }
+                    slice.uniqueValues[ProfileRef(root), default: [:]][try row.text(1)] = try row.text(2)
+                }
             }
             let blocks = try await db.query(
                 """
@@ -235,7 +246,7 @@ extension Store {
         if !touched.isEmpty {
             let list = Array(touched)
             let roots = try await db.query(
-                "SELECT DISTINCT canonical_id FROM profiles WHERE workspace_id = ? AND id IN (\(placeholders(list.count)))",
+                "SELECT canonical_id FROM profiles WHERE workspace_id = ? AND id IN (\(placeholders(list.count)))",
                 [ws] + list.map(SQLValue.int))
             for row in roots { outcome.touchedProfiles.insert(try row.int(0)) }
         }

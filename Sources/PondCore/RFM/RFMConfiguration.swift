@@ -1,0 +1,91 @@
+/// How one workspace scores RFM (Recency, Frequency, Monetary — 用户分层 by purchase behaviour).
+///
+/// Every field has a default, and decoding fills in whatever a stored or submitted configuration leaves out, so a
+/// brand can send `{"windowDays": 180}` and keep the rest.
+public struct RFMConfiguration: Sendable, Equatable, Codable {
+    /// Event names that count as orders. Matched exactly: `Order Completed` is the Segment e-commerce spec name
+    /// that the SDKs, the mini-program plugin and the shop CSV presets all emit.
+    public var orderEvents: [String]
+    /// Properties that may hold an order's amount, tried in order; the first that holds a number wins. `revenue`
+    /// is the Segment spec name; `amount` and `total` are what hand-written integrations and POS exports use.
+    public var amountProperties: [String]
+    /// Only orders in the last `windowDays` days count. A year covers seasonal shoppers (Double 11, Spring
+    /// Festival) without letting a customer who left two years ago look loyal.
+    public var windowDays: Int
+    public var scoring: RFMScoring
+    public var layers: RFMLayerMap
+
+    public static let defaultOrderEvents = ["Order Completed"]
+    public static let defaultAmountProperties = ["revenue", "amount", "total"]
+    public static let defaultWindowDays = 365
+
+    public init(
+        orderEvents: [String] = RFMConfiguration.defaultOrderEvents,
+        amountProperties: [String] = RFMConfiguration.defaultAmountProperties,
+        windowDays: Int = RFMConfiguration.defaultWindowDays, scoring: RFMScoring = .quintiles,
+        layers: RFMLayerMap = .standard
+    ) {
+        self.orderEvents = orderEvents
+        self.amountProperties = amountProperties
+        self.windowDays = windowDays
+        self.scoring = scoring
+        self.layers = layers
+    }
+
+    private enum CodingKeys: String, CodingKey {
+        case orderEvents, amountProperties, windowDays, scoring, layers
+    }
+
+    public init(from decoder: any Decoder) throws {
+        let container = try decoder.container(keyedBy: CodingKeys.self)
+        self.init(
+            orderEvents: try container.decodeIfPresent([String].self, forKey: .orderEvents) ?? Self.defaultOrderEvents,
+            amountProperties: try container.decodeIfPresent([String].self, forKey: .amountProperties)
+                ?? Self.defaultAmountProperties,
+            windowDays: try container.decodeIfPresent(Int.self, forKey: .windowDays) ?? Self.defaultWindowDays,
+            scoring: try container.decodeIfPresent(RFMScoring.self, forKey: .scoring) ?? .quintiles,
+            layers: try container.decodeIfPresent(RFMLayerMap.self, forKey: .layers) ?? .standard)
+    }
+
+    /// Whether an event with this name is an order.
+    public func isOrder(eventName: String) -> Bool { orderEvents.contains(eventName) }
+
+    /// The amount of an order event: the first of `amountProperties` holding a finite number, or a string that
+    /// reads as one (`"99.00"`: some shop exports quote every field). Nil when none does; the order still counts
+    /// for R and F.
+    public func amount(in properties: [String: JSONValue]) -> Double? {
+        for key in amountProperties {
+            switch properties[key] {
+            case .int(let value): return Double(value)
+            case .double(let value) where value.isFinite: return value
+            case .string(let text):
+                if let value = Double(text.trimmingSpaces), value.isFinite { return value }
+            default: continue
+            }
+        }
+        return nil
+    }
+
+    /// The first problem that would make scores meaningless, or nothing. The API checks this before storing a
+    /// configuration, and `RFMScorer` refuses an invalid one, so a bad edit never reaches a scheduled run.
+    public func validate() throws(RFMConfigurationError) {
+        guard !orderEvents.isEmpty else { throw RFMConfigurationError(.noOrderEvents, "name at least one order event") }
+        guard !amountProperties.isEmpty else {
+            throw RFMConfigurationError(.noAmountProperties, "name at least one amount property")
+        }
+        guard windowDays >= 1 else {
+            throw RFMConfigurationError(.invalidWindow, "windowDays must be at least 1, got \(windowDays)")
+        }
+        try scoring.validate()
+        try layers.validate(scale: scoring.scale)
+    }
+}
+
+extension String {
+    fileprivate var trimmingSpaces: Substring {
+        var view = self[...]
+        while view.first == " " { view.removeFirst() }
+        while view.last == " " { view.removeLast() }
+        return view
+    }
+}

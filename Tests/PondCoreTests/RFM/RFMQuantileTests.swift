@@ -1,0 +1,114 @@
+import Testing
+
+@testable import PondCore
+
+/// Quintile scoring: percent rank with ties to the lower score, `min(5, 1 + ⌊5 × L / (n − 1)⌋)` where L counts
+/// profiles with a strictly worse value.
+@Suite("RFM quantile scoring")
+struct RFMQuantileTests {
+    let scorer: RFMScorer
+    let now = RFMFixture.now
+
+    init() throws { scorer = try RFMScorer() }
+
+    @Test("five profiles with distinct values score 1 to 5 in every dimension, more recent scoring higher")
+    func fiveDistinctProfiles() {
+        let population = RFMFixture.population(
+            daysAgo: [50, 40, 30, 20, 10], orders: [1, 2, 3, 4, 5], amounts: [10, 20, 30, 40, 50])
+        let run = scorer.run(population, now: now)
+        #expect(RFMFixture.cells(run) == [1: "111", 2: "222", 3: "333", 4: "444", 5: "555"])
+        #expect(run.scores[1]?.layer == .lost)
+        #expect(run.scores[5]?.layer == .champions)
+    }
+
+    @Test("equal values get equal scores, and a tie takes the lowest score of its group")
+    func tiesGoToTheLowerScore() throws {
+        // Six one-time buyers, two with 2 orders, then 3 and 5: ranks beaten are 0, 6, 8 and 9 of n − 1 = 9.
+        let orders = [1, 1, 1, 1, 1, 1, 2, 2, 3, 5]
+        let population = RFMFixture.population(
+            daysAgo: Array(repeating: 10, count: 10), orders: orders, amounts: Array(repeating: 100, count: 10))
+        let run = scorer.run(population, now: now)
+        let frequency = (1...10).map { run.scores[Int64($0)]?.frequency }
+        #expect(frequency == [1, 1, 1, 1, 1, 1, 4, 4, 5, 5])
+        // Everyone ties on R and M, so everyone gets the lowest score there.
+        #expect(run.scores.values.allSatisfy { $0.recency == 1 && $0.monetary == 1 })
+        // The cut points say the same: a second order jumps straight from F1 to F4.
+        #expect(try #require(run.cutPoints).orderCounts == [2, 2, 2, 3])
+    }
+
+    @Test("recency is counted in whole days, so orders on the same day tie")
+    func recencyInWholeDays() {
+        let population = [
+            RFMFixture.summary(1, daysAgo: 3, orders: 1, amount: 10),
+            RFMFixture.summary(2, daysAgo: 3, orders: 1, amount: 10, extraMs: 86_400_000 - 1),
+            RFMFixture.summary(3, daysAgo: 4, orders: 1, amount: 10),
+        ]
+        let run = scorer.run(population, now: now)
+        #expect(run.scores[1]?.recency == run.scores[2]?.recency)
+        #expect(run.scores[3]?.recency == 1)
+        #expect(run.scores[1]?.recency == 3)  // beats 1 of n − 1 = 2: 1 + ⌊5 / 2⌋
+    }
+
+    @Test("amounts are compared to the cent")
+    func amountsToTheCent() {
+        let population = RFMFixture.population(
+            daysAgo: [1, 1, 1, 1], orders: [1, 1, 1, 1], amounts: [99.999, 100.0, 100.004, 100.01])
+        let run = scorer.run(population, now: now)
+        #expect((1...4).map { run.scores[Int64($0)]?.monetary } == [1, 1, 1, 5])
+    }
+
+    @Test("a population of one has nobody to outrank and scores 111")
+    func singleProfile() {
+        let run = scorer.run([RFMFixture.summary(1, daysAgo: 0, orders: 3, amount: 500)], now: now)
+        #expect(RFMFixture.cells(run) == [1: "111"])
+    }
+
+    @Test("of two profiles the better one scores 5 and the worse 1 in each dimension; equal ones both score 1")
+    func twoProfiles() {
+        let split = scorer.run(
+            RFMFixture.population(daysAgo: [5, 60], orders: [1, 4], amounts: [300, 200]), now: now)
+        #expect(RFMFixture.cells(split) == [1: "515", 2: "151"])
+        let tied = scorer.run(RFMFixture.population(daysAgo: [5, 5], orders: [2, 2], amounts: [80, 80]), now: now)
+        #expect(RFMFixture.cells(tied) == [1: "111", 2: "111"])
+    }
+
+    @Test("nobody with an order in the window means no cut points and no scores")
+    func emptyPopulation() {
+        let run = scorer.run([], now: now)
+        #expect(run.cutPoints == nil)
+        #expect(run.scores.isEmpty)
+    }
+
+    @Test("the order in which the store returns rows does not change any score")
+    func orderIndependent() {
+        var random = SplitMix64(seed: 7)
+        let population = (1...200).map {
+            RFMFixture.summary(
+                Int64($0), daysAgo: Int.random(in: 0...364, using: &random),
+                orders: Int.random(in: 1...6, using: &random),
+                amount: Double(Int.random(in: 1...50, using: &random)) * 10)
+        }
+        let run = scorer.run(population, now: now)
+        for _ in 0..<5 {
+            #expect(scorer.run(population.shuffled(using: &random), now: now) == run)
+        }
+    }
+
+    @Test("for any population and bucket count, cut points give every member its percent-rank score")
+    func cutPointsMatchPercentRank() throws {
+        var random = SplitMix64(seed: 20_261_122)
+        for _ in 0..<300 {
+            let n = Int.random(in: 1...40, using: &random)
+            let buckets = Int.random(in: 2...9, using: &random)
+            let spread = Int.random(in: 1...30, using: &random)  // small spreads make many ties
+            let values = (0..<n).map { _ in Int64(Int.random(in: 0...spread, using: &random)) }
+            let cuts = RFMCutPoints.lowestValuesEarningEachStep(values, buckets: buckets)
+            for value in values {
+                let beaten = values.count { $0 < value }
+                let expected = n == 1 ? 1 : min(buckets, 1 + buckets * beaten / (n - 1))
+                let scored = 1 + cuts.count { value >= $0 }
+                #expect(scored == expected, "value \(value) of \(values), \(buckets) buckets")
+            }
+        }
+    }
+}
