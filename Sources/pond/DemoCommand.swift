@@ -52,6 +52,12 @@ struct DemoSeeder {
             }
         }
         await runtime.stitcher.drain()
+        try await DemoPlaybook().install(in: store, workspaceID: workspace.id, at: runtime.clock.now())
+        _ = try await runtime.intelligence.runScheduled(workspaceID: workspace.id)
+        let layers = try await store.rfmDistribution(workspaceID: workspace.id).layers
+        let stages = try await store.stageDistribution(workspaceID: workspace.id)
+        let segments = try await store.segments(workspaceID: workspace.id)
+        let layerMap = RFMLayerMap.standard.rules.map(\.layer)
         let profiles = try await store.profileCount(workspaceID: workspace.id)
         let events = try await store.eventCount(workspaceID: workspace.id)
         let sample = try await store.profiles(workspaceID: workspace.id, search: nil, after: nil, limit: 200)
@@ -64,11 +70,28 @@ struct DemoSeeder {
             "  admin key   \(admin.secret)",
             "  write key   \(write.secret)",
             "",
+            "RFM layers (用户分层):",
+        ]
+        for layer in layerMap.reduce(into: [RFMLayer](), { if !$0.contains($1) { $0.append($1) } }) {
+            lines.append("  \(pad(layer.chineseName + " " + layer.englishName, 28)) \(layers[layer.id] ?? 0)")
+        }
+        lines += ["", "Lifecycle stages (生命周期):"]
+        for stage in LifecycleStage.allCases {
+            lines.append("  \(pad(stage.chineseName + " " + stage.rawValue, 28)) \(stages[stage.rawValue] ?? 0)")
+        }
+        lines += ["", "Segments (人群):"]
+        for segment in segments {
+            lines.append("  \(pad(segment.id, 16)) \(pad(String(segment.memberCount), 6)) \(segment.name)")
+        }
+        lines += [
+            "",
             "Try:",
             "  curl -H 'Authorization: Bearer \(admin.secret)' '\(base)/api/v1/profiles?limit=5'",
+            "  curl -H 'Authorization: Bearer \(admin.secret)' '\(base)/api/v1/rfm/distribution'",
+            "  curl -H 'Authorization: Bearer \(admin.secret)' '\(base)/api/v1/segments/skincare-vip/members?limit=5'",
         ]
         if let sample {
-            lines.append("  curl -H 'Authorization: Bearer \(admin.secret)' '\(base)/api/v1/profiles/\(sample.id)'   # seen on \(sample.channels.keys.sorted().joined(separator: ", "))")
+            lines.append("  curl -H 'Authorization: Bearer \(admin.secret)' '\(base)/api/v1/profiles/\(sample.id)'   # seen on \(sample.channels.keys.filter { $0 != Store.systemChannel }.sorted().joined(separator: ", "))")
             lines.append("  curl -H 'Authorization: Bearer \(admin.secret)' '\(base)/api/v1/profiles/\(sample.id)/events?limit=10'")
         }
         lines += [
@@ -81,4 +104,10 @@ struct DemoSeeder {
         // back until exit.
         FileHandle.standardOutput.write(Data((lines.joined(separator: "\n") + "\n").utf8))
     }
+}
+
+/// Pads to a display width, counting CJK characters as two columns so the demo's tables line up in a terminal.
+private func pad(_ text: String, _ width: Int) -> String {
+    let columns = text.unicodeScalars.reduce(0) { $0 + ($1.value >= 0x1100 ? 2 : 1) }
+    return text + String(repeating: " ", count: max(1, width - columns))
 }

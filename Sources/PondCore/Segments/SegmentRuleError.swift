@@ -41,6 +41,14 @@ public struct SegmentRuleError: Error, Sendable, Equatable, CustomStringConverti
         case invalidDate = "invalid_date"
         /// `between a and b` with `a > b`, which no value can satisfy.
         case invertedRange = "inverted_range"
+        /// A lifecycle stage that does not exist.
+        case unknownStage = "unknown_stage"
+        /// An RFM layer that is not in the workspace's layer map.
+        case unknownLayer = "unknown_layer"
+        /// `in segment` names a segment the workspace does not have (or the segment being saved itself).
+        case unknownSegment = "unknown_segment"
+        /// Segments would reference each other in a cycle.
+        case segmentCycle = "segment_cycle"
     }
 
     public let code: Code

@@ -19,10 +19,33 @@ public struct WorkspaceSettings: Sendable, Equatable, Codable {
     /// two member cards meeting on one device is a shared device, not one person.
     public var uniqueIdentityTypes: [String]
 
-    public static let defaultUniqueIdentityTypes = [IdentityType.userID, IdentityType.memberID]
+    /// The brand's offset from UTC, in seconds: fixes "today" for birthday conditions and reads date traits written
+    /// without an offset. Defaults to China Standard Time (+08:00), where every 私域 brand's customers live.
+    public var utcOffsetSeconds: Int
 
-    public init(uniqueIdentityTypes: [String] = WorkspaceSettings.defaultUniqueIdentityTypes) {
+    public static let defaultUniqueIdentityTypes = [IdentityType.userID, IdentityType.memberID]
+    public static let defaultUTCOffsetSeconds = 8 * 3600
+    /// Real offsets run from −12:00 to +14:00.
+    public static let utcOffsetRange = -12 * 3600...14 * 3600
+
+    public init(
+        uniqueIdentityTypes: [String] = WorkspaceSettings.defaultUniqueIdentityTypes,
+        utcOffsetSeconds: Int = WorkspaceSettings.defaultUTCOffsetSeconds
+    ) {
         self.uniqueIdentityTypes = uniqueIdentityTypes
+        self.utcOffsetSeconds = utcOffsetSeconds
+    }
+
+    private enum CodingKeys: String, CodingKey { case uniqueIdentityTypes, utcOffsetSeconds }
+
+    /// Settings stored before a field existed decode with its default.
+    public init(from decoder: any Decoder) throws {
+        let container = try decoder.container(keyedBy: CodingKeys.self)
+        self.init(
+            uniqueIdentityTypes: try container.decodeIfPresent([String].self, forKey: .uniqueIdentityTypes)
+                ?? Self.defaultUniqueIdentityTypes,
+            utcOffsetSeconds: try container.decodeIfPresent(Int.self, forKey: .utcOffsetSeconds)
+                ?? Self.defaultUTCOffsetSeconds)
     }
 }
 

@@ -141,6 +141,8 @@ public struct DemoBrand: Sendable {
             traits["wechat_unionid"] = .string(unionID)
             add(.identify, source: "mini-program", channel: "mini_program", user: userID, anonymous: anonymous,
                 time: firstSeen.adding(milliseconds: 3_700_000), traits: traits)
+            add(.track, source: "mini-program", channel: "mini_program", event: "Signed In", user: userID,
+                anonymous: anonymous, time: firstSeen.adding(milliseconds: 3_700_001))
         }
         if onWeCom {
             add(.track, source: "wecom", channel: "wecom", event: "WeCom Contact Added", anonymous: "wecom-\(externalUserID)",
@@ -201,8 +203,8 @@ public struct SplitMix64: RandomNumberGenerator, Sendable {
         return z ^ (z >> 31)
     }
 
-    mutating func chance(_ percent: Int) -> Bool { int(100) < percent }
+    public mutating func chance(_ percent: Int) -> Bool { int(100) < percent }
 
     /// A uniform integer in `0..<bound`.
-    mutating func int(_ bound: Int) -> Int { Int(next(upperBound: UInt64(bound))) }
+    public mutating func int(_ bound: Int) -> Int { Int(next(upperBound: UInt64(bound))) }
 }

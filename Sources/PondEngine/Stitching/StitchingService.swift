@@ -13,11 +13,14 @@ public final class StitchingService: Service, Sendable {
     private let coalescing: Duration
     private let metrics: IngestMetrics
     private let logger: Logger
+    /// Called after a pass that stitched something: profiles were queued for re-evaluation.
+    private let onStitched: @Sendable () -> Void
 
     public init(
         store: Store, pollInterval: Duration = .seconds(1), batchSize: Int = 500, coalescing: Duration = .milliseconds(20),
-        metrics: IngestMetrics = IngestMetrics(), logger: Logger
+        metrics: IngestMetrics = IngestMetrics(), logger: Logger, onStitched: @escaping @Sendable () -> Void = {}
     ) {
+        self.onStitched = onStitched
         self.store = store
         (wakeups, wake) = AsyncStream.makeStream(of: Void.self, bufferingPolicy: .bufferingNewest(1))
         self.pollInterval = pollInterval
@@ -62,6 +65,7 @@ public final class StitchingService: Service, Sendable {
                 metrics.stitched.increment(by: outcome.events)
                 metrics.merges.increment(by: outcome.merges)
                 metrics.conflicts.increment(by: outcome.conflicts)
+                if outcome.events > 0 { onStitched() }
                 if outcome.events < batchSize { return }
             } catch {
                 logger.error("stitching failed; will retry", metadata: ["error": "\(error)"])

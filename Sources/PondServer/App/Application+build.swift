@@ -44,7 +44,8 @@ public func buildRouter(runtime: PondRuntime, configuration: ServerConfiguration
     return router
 }
 
-/// The server plus the background services it needs (stitching, and whatever the store needs running).
+/// The server plus the background services it needs (stitching and intelligence, and whatever the store needs
+/// running).
 public func buildApplication(
     runtime: PondRuntime, configuration: ServerConfiguration, services: [any Service] = [],
     onServerRunning: @escaping @Sendable (Int) async -> Void = { _ in }
@@ -52,7 +53,7 @@ public func buildApplication(
     Application(
         router: buildRouter(runtime: runtime, configuration: configuration),
         configuration: .init(address: .hostname(configuration.host, port: configuration.port), serverName: "pond"),
-        services: (configuration.stitching ? [runtime.stitcher] : []) + services,
+        services: (configuration.stitching ? [runtime.stitcher, runtime.intelligence] : []) + services,
         onServerRunning: { channel in await onServerRunning(channel.localAddress?.port ?? configuration.port) },
         logger: runtime.logger)
 }

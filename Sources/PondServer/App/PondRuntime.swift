@@ -4,13 +4,15 @@ import PondEngine
 import PondStore
 import Prometheus
 
-/// The assembled parts of a running Pond: one store, the ingestion pipeline feeding the stitching service, and
+/// The assembled parts of a running Pond: one store, the ingestion pipeline feeding the stitching service,
+/// which feeds the intelligence service (tags, RFM, lifecycle, segments), and
 /// the metrics registry they report into. Built once by `pond serve`/`pond demo`, and by tests.
 public struct PondRuntime: Sendable {
     public let store: Store
     public let clock: any Clock
     public let pipeline: IngestPipeline
     public let stitcher: StitchingService
+    public let intelligence: IntelligenceService
     public let provisioner: WorkspaceProvisioner
     public let registry: PrometheusCollectorRegistry
     public let metrics: IngestMetrics
@@ -18,10 +20,14 @@ public struct PondRuntime: Sendable {
 
     public init(
         store: Store, clock: any Clock = SystemClock(), registry: PrometheusCollectorRegistry = PrometheusCollectorRegistry(),
-        pipeline configuration: IngestPipeline.Configuration = .init(), logger: Logger
+        pipeline configuration: IngestPipeline.Configuration = .init(), sweepInterval: Duration = .seconds(3600),
+        sweepOnStart: Bool = true, logger: Logger
     ) {
         let metrics = IngestMetrics(factory: PrometheusMetricsFactory(registry: registry))
-        let stitcher = StitchingService(store: store, metrics: metrics, logger: logger)
+        let intelligence = IntelligenceService(
+            store: store, clock: clock, sweepInterval: sweepInterval, sweepOnStart: sweepOnStart, logger: logger)
+        let stitcher = StitchingService(store: store, metrics: metrics, logger: logger) { intelligence.notify() }
+        self.intelligence = intelligence
         self.store = store
         self.clock = clock
         self.registry = registry

@@ -41,7 +41,9 @@ struct WorkspaceController: Sendable {
         guard let name = body["name"]?.stringValue?.trimmingASCIIWhitespace(), !name.isEmpty, name.count <= 200 else {
             throw APIError.badRequest("'name' is required (1 to 200 characters)")
         }
-        let settings = WorkspaceSettings(uniqueIdentityTypes: try Self.uniqueTypes(body) ?? WorkspaceSettings.defaultUniqueIdentityTypes)
+        let settings = WorkspaceSettings(
+            uniqueIdentityTypes: try Self.uniqueTypes(body) ?? WorkspaceSettings.defaultUniqueIdentityTypes,
+            utcOffsetSeconds: try Self.utcOffset(body) ?? WorkspaceSettings.defaultUTCOffsetSeconds)
         let created = try await provisioner.createWorkspace(name: name, settings: settings)
         return JSONResponse.make(
             [
@@ -57,13 +59,14 @@ struct WorkspaceController: Sendable {
             throw APIError.notFound("workspace")
         }
         if let types = try Self.uniqueTypes(body) { workspace.settings.uniqueIdentityTypes = types }
+        if let offset = try Self.utcOffset(body) { workspace.settings.utcOffsetSeconds = offset }
         if let value = body["name"] {
             guard let name = value.stringValue?.trimmingASCIIWhitespace(), (1...200).contains(name.count) else {
                 throw APIError.badRequest("'name' must be 1 to 200 characters")
             }
             workspace.name = name
         }
-        let unknown = Set(body.keys).subtracting(["name", "uniqueIdentityTypes"])
+        let unknown = Set(body.keys).subtracting(["name", "uniqueIdentityTypes", "utcOffsetSeconds"])
         guard unknown.isEmpty else { throw APIError.badRequest("unknown fields: \(unknown.sorted().joined(separator: ", "))") }
         try await provisioner.store.updateWorkspace(workspace)
         return JSONResponse.make(Self.render(workspace))
@@ -104,10 +107,24 @@ struct WorkspaceController: Sendable {
         }
     }
 
+    private static func utcOffset(_ body: [String: JSONValue]) throws -> Int? {
+        guard let value = body["utcOffsetSeconds"] else { return nil }
+        guard case .int(let seconds) = value, WorkspaceSettings.utcOffsetRange.contains(Int(seconds)),
+            seconds % 900 == 0
+        else {
+            throw APIError.badRequest(
+                "'utcOffsetSeconds' must be a whole number of quarter hours between -43200 and 50400 (China: 28800)")
+        }
+        return Int(seconds)
+    }
+
     static func render(_ workspace: Workspace) -> JSONValue {
         [
             "id": .string(workspace.id), "name": .string(workspace.name), "createdAt": workspace.createdAt.json,
-            "settings": ["uniqueIdentityTypes": .array(workspace.settings.uniqueIdentityTypes.map(JSONValue.string))],
+            "settings": [
+                "uniqueIdentityTypes": .array(workspace.settings.uniqueIdentityTypes.map(JSONValue.string)),
+                "utcOffsetSeconds": .int(Int64(workspace.settings.utcOffsetSeconds)),
+            ],
         ]
     }
 

@@ -61,6 +61,56 @@ enum Migrations {
             CREATE UNIQUE INDEX identity_conflicts_key
                 ON identity_conflicts(workspace_id, profile_id, kind, identity_type, identity_value);
             """),
+        Migration(name: "002_customer_intelligence", sql: """
+            CREATE TABLE tag_groups (
+                workspace_id TEXT NOT NULL, name TEXT NOT NULL, description TEXT NOT NULL,
+                created_at INTEGER NOT NULL, PRIMARY KEY (workspace_id, name));
+            CREATE TABLE tags (
+                workspace_id TEXT NOT NULL, name TEXT NOT NULL, group_name TEXT, description TEXT NOT NULL,
+                created_at INTEGER NOT NULL, PRIMARY KEY (workspace_id, name));
+            CREATE TABLE profile_tags (
+                workspace_id TEXT NOT NULL, profile_id INTEGER NOT NULL, tag TEXT NOT NULL, source TEXT NOT NULL,
+                source_ref TEXT, tagged_at INTEGER NOT NULL, PRIMARY KEY (workspace_id, profile_id, tag));
+            CREATE INDEX profile_tags_tag ON profile_tags(workspace_id, tag);
+            CREATE TABLE tag_rules (
+                workspace_id TEXT NOT NULL, id TEXT NOT NULL, name TEXT NOT NULL, tag TEXT NOT NULL,
+                action TEXT NOT NULL, rule TEXT NOT NULL, enabled INTEGER NOT NULL, time_dependent INTEGER NOT NULL,
+                created_at INTEGER NOT NULL, updated_at INTEGER NOT NULL, PRIMARY KEY (workspace_id, id));
+            CREATE TABLE segments (
+                workspace_id TEXT NOT NULL, id TEXT NOT NULL, name TEXT NOT NULL, description TEXT NOT NULL,
+                kind TEXT NOT NULL, rule TEXT, time_dependent INTEGER NOT NULL, created_at INTEGER NOT NULL,
+                updated_at INTEGER NOT NULL, evaluated_at INTEGER, PRIMARY KEY (workspace_id, id));
+            CREATE TABLE segment_members (
+                workspace_id TEXT NOT NULL, segment_id TEXT NOT NULL, profile_id INTEGER NOT NULL, since INTEGER NOT NULL,
+                PRIMARY KEY (workspace_id, segment_id, profile_id));
+            CREATE INDEX segment_members_profile ON segment_members(workspace_id, profile_id);
+            CREATE TABLE segment_changes (
+                seq INTEGER PRIMARY KEY, workspace_id TEXT NOT NULL, segment_id TEXT NOT NULL, profile_id INTEGER NOT NULL,
+                change TEXT NOT NULL, at INTEGER NOT NULL, reason TEXT NOT NULL);
+            CREATE INDEX segment_changes_segment ON segment_changes(workspace_id, segment_id, seq);
+            CREATE TABLE rfm_scores (
+                workspace_id TEXT NOT NULL, profile_id INTEGER NOT NULL, r INTEGER NOT NULL, f INTEGER NOT NULL, m INTEGER NOT NULL,
+                layer TEXT NOT NULL, order_count INTEGER NOT NULL, total_amount REAL NOT NULL, last_order_at INTEGER NOT NULL,
+                scored_at INTEGER NOT NULL, PRIMARY KEY (workspace_id, profile_id));
+            CREATE INDEX rfm_scores_layer ON rfm_scores(workspace_id, layer);
+            CREATE TABLE profile_stages (
+                workspace_id TEXT NOT NULL, profile_id INTEGER NOT NULL, stage TEXT NOT NULL, since INTEGER NOT NULL,
+                rule TEXT NOT NULL, reason TEXT NOT NULL, churn_risk REAL, evaluated_at INTEGER NOT NULL,
+                first_seen INTEGER NOT NULL, last_activity_at INTEGER, last_other_activity_at INTEGER, activated_at INTEGER,
+                order_count INTEGER NOT NULL, first_order_at INTEGER, previous_order_at INTEGER, last_order_at INTEGER,
+                PRIMARY KEY (workspace_id, profile_id));
+            CREATE INDEX profile_stages_stage ON profile_stages(workspace_id, stage);
+            CREATE TABLE profile_consents (
+                workspace_id TEXT NOT NULL, profile_id INTEGER NOT NULL, purpose TEXT NOT NULL, granted INTEGER NOT NULL,
+                updated_at INTEGER NOT NULL, PRIMARY KEY (workspace_id, profile_id, purpose));
+            CREATE TABLE workspace_models (
+                workspace_id TEXT NOT NULL, name TEXT NOT NULL, config TEXT NOT NULL, state TEXT,
+                updated_at INTEGER NOT NULL, PRIMARY KEY (workspace_id, name));
+            CREATE TABLE profile_work (
+                workspace_id TEXT NOT NULL, profile_id INTEGER NOT NULL, queued_at INTEGER NOT NULL,
+                PRIMARY KEY (workspace_id, profile_id));
+            CREATE INDEX events_name ON events(event, ts) WHERE type = 'track';
+            """),
     ]
 
     static let postgres: [Migration] = [
@@ -115,6 +165,56 @@ enum Migrations {
                 PRIMARY KEY (workspace_id, id));
             CREATE UNIQUE INDEX identity_conflicts_key
                 ON identity_conflicts(workspace_id, profile_id, kind, identity_type, identity_value);
+            """),
+        Migration(name: "002_customer_intelligence", sql: """
+            CREATE TABLE tag_groups (
+                workspace_id TEXT NOT NULL, name TEXT NOT NULL, description TEXT NOT NULL,
+                created_at BIGINT NOT NULL, PRIMARY KEY (workspace_id, name));
+            CREATE TABLE tags (
+                workspace_id TEXT NOT NULL, name TEXT NOT NULL, group_name TEXT, description TEXT NOT NULL,
+                created_at BIGINT NOT NULL, PRIMARY KEY (workspace_id, name));
+            CREATE TABLE profile_tags (
+                workspace_id TEXT NOT NULL, profile_id BIGINT NOT NULL, tag TEXT NOT NULL, source TEXT NOT NULL,
+                source_ref TEXT, tagged_at BIGINT NOT NULL, PRIMARY KEY (workspace_id, profile_id, tag));
+            CREATE INDEX profile_tags_tag ON profile_tags(workspace_id, tag);
+            CREATE TABLE tag_rules (
+                workspace_id TEXT NOT NULL, id TEXT NOT NULL, name TEXT NOT NULL, tag TEXT NOT NULL,
+                action TEXT NOT NULL, rule TEXT NOT NULL, enabled BIGINT NOT NULL, time_dependent BIGINT NOT NULL,
+                created_at BIGINT NOT NULL, updated_at BIGINT NOT NULL, PRIMARY KEY (workspace_id, id));
+            CREATE TABLE segments (
+                workspace_id TEXT NOT NULL, id TEXT NOT NULL, name TEXT NOT NULL, description TEXT NOT NULL,
+                kind TEXT NOT NULL, rule TEXT, time_dependent BIGINT NOT NULL, created_at BIGINT NOT NULL,
+                updated_at BIGINT NOT NULL, evaluated_at BIGINT, PRIMARY KEY (workspace_id, id));
+            CREATE TABLE segment_members (
+                workspace_id TEXT NOT NULL, segment_id TEXT NOT NULL, profile_id BIGINT NOT NULL, since BIGINT NOT NULL,
+                PRIMARY KEY (workspace_id, segment_id, profile_id));
+            CREATE INDEX segment_members_profile ON segment_members(workspace_id, profile_id);
+            CREATE TABLE segment_changes (
+                seq BIGINT GENERATED BY DEFAULT AS IDENTITY, workspace_id TEXT NOT NULL, segment_id TEXT NOT NULL, profile_id BIGINT NOT NULL,
+                change TEXT NOT NULL, at BIGINT NOT NULL, reason TEXT NOT NULL, PRIMARY KEY (workspace_id, seq));
+            CREATE INDEX segment_changes_segment ON segment_changes(workspace_id, segment_id, seq);
+            CREATE TABLE rfm_scores (
+                workspace_id TEXT NOT NULL, profile_id BIGINT NOT NULL, r BIGINT NOT NULL, f BIGINT NOT NULL, m BIGINT NOT NULL,
+                layer TEXT NOT NULL, order_count BIGINT NOT NULL, total_amount DOUBLE PRECISION NOT NULL, last_order_at BIGINT NOT NULL,
+                scored_at BIGINT NOT NULL, PRIMARY KEY (workspace_id, profile_id));
+            CREATE INDEX rfm_scores_layer ON rfm_scores(workspace_id, layer);
+            CREATE TABLE profile_stages (
+                workspace_id TEXT NOT NULL, profile_id BIGINT NOT NULL, stage TEXT NOT NULL, since BIGINT NOT NULL,
+                rule TEXT NOT NULL, reason TEXT NOT NULL, churn_risk DOUBLE PRECISION, evaluated_at BIGINT NOT NULL,
+                first_seen BIGINT NOT NULL, last_activity_at BIGINT, last_other_activity_at BIGINT, activated_at BIGINT,
+                order_count BIGINT NOT NULL, first_order_at BIGINT, previous_order_at BIGINT, last_order_at BIGINT,
+                PRIMARY KEY (workspace_id, profile_id));
+            CREATE INDEX profile_stages_stage ON profile_stages(workspace_id, stage);
+            CREATE TABLE profile_consents (
+                workspace_id TEXT NOT NULL, profile_id BIGINT NOT NULL, purpose TEXT NOT NULL, granted BIGINT NOT NULL,
+                updated_at BIGINT NOT NULL, PRIMARY KEY (workspace_id, profile_id, purpose));
+            CREATE TABLE workspace_models (
+                workspace_id TEXT NOT NULL, name TEXT NOT NULL, config TEXT NOT NULL, state TEXT,
+                updated_at BIGINT NOT NULL, PRIMARY KEY (workspace_id, name));
+            CREATE TABLE profile_work (
+                workspace_id TEXT NOT NULL, profile_id BIGINT NOT NULL, queued_at BIGINT NOT NULL,
+                PRIMARY KEY (workspace_id, profile_id));
+            CREATE INDEX events_name ON events(workspace_id, event, ts) WHERE type = 'track';
             """),
     ]
 }

@@ -171,6 +171,7 @@ extension Store {
             try await db.execute(
                 "UPDATE profiles SET canonical_id = ? WHERE workspace_id = ? AND canonical_id = ?", survivor, ws, merged)
             try await db.execute("UPDATE profiles SET merged_into = ? WHERE workspace_id = ? AND id = ?", survivor, ws, merged)
+            try await Self.absorbIntelligence(db, workspaceID, merged: merged.int!, into: survivor.int!, at: merge.at)
             try await db.execute(
                 """
                 INSERT INTO merges (workspace_id, survivor_id, merged_id, identity_type, identity_value, actor, reason,
@@ -248,7 +249,9 @@ extension Store {
             let roots = try await db.query(
                 "SELECT canonical_id FROM profiles WHERE workspace_id = ? AND id IN (\(placeholders(list.count)))",
                 [ws] + list.map(SQLValue.int))
-            for row in roots { outcome.touchedProfiles.insert(try row.int(0)) }
+            let touchedRoots = try roots.map { try $0.int(0) }
+            outcome.touchedProfiles.formUnion(touchedRoots)
+            try await Self.queueProfileWork(db, workspaceID, Set(touchedRoots), at: plan.assignments.map(\.timestamp).max() ?? Instant(millisecondsSinceEpoch: 0))
         }
     }
 }
