@@ -7,6 +7,9 @@ import CSQLite
 final class SQLiteConnection: @unchecked Sendable {
     private var handle: OpaquePointer?
     private var statements: [String: OpaquePointer] = [:]
+    /// Pond's own statements are constants, but compiled segment rules are not; past this many cached statements
+    /// the cache starts over, so a long-lived connection does not keep every rule it ever ran.
+    private let statementLimit = 512
 
     init(path: String, readOnly: Bool) throws {
         let flags = (readOnly ? SQLITE_OPEN_READONLY : SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE) | SQLITE_OPEN_NOMUTEX
@@ -20,6 +23,7 @@ final class SQLiteConnection: @unchecked Sendable {
         handle = db
         sqlite3_busy_timeout(db, 10_000)
         sqlite3_extended_result_codes(db, 1)
+        try SQLiteSegmentFunctions.register(on: db)
     }
 
     deinit {
@@ -42,6 +46,10 @@ final class SQLiteConnection: @unchecked Sendable {
             sqlite3_clear_bindings(cached)
             return cached
         }
+        if statements.count >= statementLimit {
+            for cached in statements.values { sqlite3_finalize(cached) }
+            statements.removeAll(keepingCapacity: true)
+        }
         var statement: OpaquePointer?
         guard sqlite3_prepare_v3(handle, sql, -1, UInt32(SQLITE_PREPARE_PERSISTENT), &statement, nil) == SQLITE_OK,
             let statement
@@ -62,7 +70,8 @@ final class SQLiteConnection: @unchecked Sendable {
             case .null: rc = sqlite3_bind_null(statement, index)
             case .int(let v): rc = sqlite3_bind_int64(statement, index, v)
             case .double(let v): rc = sqlite3_bind_double(statement, index, v)
-            case .text(let v): rc = sqlite3_bind_text(statement, index, v, -1, sqliteTransient)
+            // With the byte count, so text holding U+0000 is bound whole rather than cut at it.
+            case .text(let v): rc = sqlite3_bind_text(statement, index, v, Int32(v.utf8.count), sqliteTransient)
             }
             guard rc == SQLITE_OK else { throw StoreError.database("bind \(index): \(String(cString: sqlite3_errmsg(handle)))") }
         }
@@ -105,7 +114,8 @@ final class SQLiteConnection: @unchecked Sendable {
                 case SQLITE_NULL: values.append(.null)
                 default:
                     if let text = sqlite3_column_text(statement, column) {
-                        values.append(.text(String(cString: text)))
+                        let count = Int(sqlite3_column_bytes(statement, column))
+                        values.append(.text(String(decoding: UnsafeBufferPointer(start: text, count: count), as: UTF8.self)))
                     } else {
                         values.append(.null)
                     }
@@ -118,7 +128,7 @@ final class SQLiteConnection: @unchecked Sendable {
 }
 
 /// SQLite's SQLITE_TRANSIENT: tells it to copy bound text before the Swift string goes away.
-private let sqliteTransient = unsafeBitCast(-1, to: sqlite3_destructor_type.self)
+let sqliteTransient = unsafeBitCast(-1, to: sqlite3_destructor_type.self)
 
 /// Adapts a connection that a task holds exclusively to the async executor seam.
 struct SQLiteExecutor: SQLExecutor {

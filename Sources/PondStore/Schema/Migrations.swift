@@ -216,5 +216,86 @@ enum Migrations {
                 PRIMARY KEY (workspace_id, profile_id));
             CREATE INDEX events_name ON events(workspace_id, event, ts) WHERE type = 'track';
             """),
+        Migration(name: "003_segment_functions", sql: segmentFunctionsPostgres),
     ]
+
+    /// The functions compiled segment SQL (`SegmentSQL`) calls, in SQL. SQLite gets the same names from Swift
+    /// (`SQLiteSegmentFunctions`), where they call `ISO8601.parse` and `JSONParser` directly; these are
+    /// translations of that code, and the segment agreement tests hold the two together.
+    ///
+    /// - `pond_json(text)`: stored JSON text as `json`. Postgres text cannot hold U+0000, so `->` and `->>` fail on
+    ///   a `\u0000` escape, which Pond's parser accepts; such escapes are read as U+FFFF (a noncharacter) instead,
+    ///   only for the rare text that contains one, so a query never fails on a stored document.
+    /// - `pond_json_int(json)` / `pond_json_real(json)`: a JSON number as `JSONParser` reads it — an integer literal
+    ///   (no fraction, no exponent) that fits Int64 is an integer, anything else the nearest double
+    ///   (`float8in` rounds correctly, as Swift does). `json`, not `jsonb`, keeps the literal's spelling.
+    /// - `pond_instant(text, default offset seconds)`: `ISO8601.parse`, in ms; NULL where it returns nil. One
+    ///   regular expression checks the shape (a plain match; capturing groups make Postgres' regex engine ten
+    ///   times slower), then fields are read at their positions.
+    static let segmentFunctionsPostgres = #"""
+        CREATE FUNCTION pond_json(doc text) RETURNS json LANGUAGE sql IMMUTABLE PARALLEL SAFE AS $$
+            SELECT CASE WHEN strpos(doc, '\u0000') = 0 THEN doc::json
+                ELSE regexp_replace(doc, '(?<!\\)((?:\\\\)*)\\u0000', '\1\\uffff', 'g')::json END
+        $$;
+        CREATE FUNCTION pond_json_int(j json) RETURNS bigint LANGUAGE sql IMMUTABLE PARALLEL SAFE AS $$
+            SELECT CASE WHEN json_typeof(j) <> 'number' THEN NULL
+                WHEN j::text !~ '^\s*-?[0-9]{1,19}\s*$' THEN NULL
+                WHEN j::text::numeric BETWEEN -9223372036854775808 AND 9223372036854775807 THEN j::text::bigint END
+        $$;
+        CREATE FUNCTION pond_json_real(j json) RETURNS double precision LANGUAGE sql IMMUTABLE PARALLEL SAFE AS $$
+            SELECT CASE WHEN json_typeof(j) = 'number' AND pond_json_int(j) IS NULL THEN j::text::double precision END
+        $$;
+        CREATE FUNCTION pond_days_in_month(yr bigint, mo bigint) RETURNS bigint
+        LANGUAGE sql IMMUTABLE PARALLEL SAFE AS $$
+            SELECT CASE WHEN mo = 2 THEN CASE WHEN (yr % 4 = 0 AND yr % 100 <> 0) OR yr % 400 = 0 THEN 29 ELSE 28 END
+                WHEN mo IN (4, 6, 9, 11) THEN 30 ELSE 31 END
+        $$;
+        -- Days since 1970-01-01 in the proleptic Gregorian calendar, for years 0…9999 (Postgres counts 1 BC, not
+        -- year 0, before 1 AD).
+        CREATE FUNCTION pond_days_from_civil(yr bigint, mo bigint, dy bigint) RETURNS bigint
+        LANGUAGE sql IMMUTABLE PARALLEL SAFE AS $$
+            SELECT (make_date((CASE WHEN yr <= 0 THEN yr - 1 ELSE yr END)::int, mo::int, dy::int) - DATE '1970-01-01')::bigint
+        $$;
+        CREATE FUNCTION pond_instant(s text, default_offset bigint) RETURNS bigint
+        LANGUAGE plpgsql IMMUTABLE STRICT PARALLEL SAFE AS $$
+        DECLARE
+            t text := btrim(s, ' ');
+            p int;
+            run int;
+            secs bigint;
+            ms bigint := 0;
+            z text;
+        BEGIN
+            IF t !~ '^[0-9]{4}-[0-9]{2}-[0-9]{2}(?:[Tt ][0-9]{2}:[0-9]{2}(?::[0-9]{2}(?:[.,][0-9]+)?)?(?:[Zz]|[+-][0-9]{2}:?(?:[0-9]{2})?)?)?$'
+                OR substr(t, 6, 2)::int NOT BETWEEN 1 AND 12 OR substr(t, 9, 2)::int < 1
+                OR substr(t, 9, 2)::int > pond_days_in_month(substr(t, 1, 4)::int, substr(t, 6, 2)::int) THEN
+                RETURN NULL;
+            END IF;
+            secs := pond_days_from_civil(substr(t, 1, 4)::int, substr(t, 6, 2)::int, substr(t, 9, 2)::int) * 86400;
+            IF length(t) = 10 THEN RETURN (secs - default_offset) * 1000; END IF;
+            -- hh:mm at 12, then :ss at 17 or not.
+            p := CASE WHEN substr(t, 17, 1) = ':' THEN 20 ELSE 17 END;
+            IF substr(t, 12, 2)::int >= 24 OR substr(t, 15, 2)::int >= 60 OR (p = 20 AND substr(t, 18, 2)::int >= 61)
+            THEN
+                RETURN NULL;
+            END IF;
+            secs := secs + substr(t, 12, 2)::int * 3600 + substr(t, 15, 2)::int * 60
+                + CASE WHEN p = 20 THEN substr(t, 18, 2)::int ELSE 0 END;
+            -- A fraction: its first three digits are the milliseconds; the rest are cut off, not rounded.
+            IF substr(t, p, 1) IN ('.', ',') THEN
+                z := substr(t, p + 1);
+                run := length(z) - length(ltrim(z, '0123456789'));
+                ms := rpad(left(z, least(run, 3)), 3, '0')::bigint;
+                p := p + 1 + run;
+            END IF;
+            -- The zone: none, Z, or ±hh, ±hh:, ±hhmm, ±hh:mm.
+            z := substr(t, p);
+            IF z = '' THEN RETURN (secs - default_offset) * 1000 + ms; END IF;
+            IF z IN ('Z', 'z') THEN RETURN secs * 1000 + ms; END IF;
+            IF substr(z, 2, 2)::int >= 24 OR (length(z) >= 5 AND right(z, 2)::int >= 60) THEN RETURN NULL; END IF;
+            RETURN (secs - (substr(z, 2, 2)::int * 3600 + CASE WHEN length(z) >= 5 THEN right(z, 2)::int * 60 ELSE 0 END)
+                * CASE WHEN left(z, 1) = '-' THEN -1 ELSE 1 END) * 1000 + ms;
+        END
+        $$
+        """#
 }
