@@ -32,8 +32,10 @@ struct WorkspaceModels: Sendable {
             workspaceID: workspaceID,
             utcOffsetSeconds: workspace?.settings.utcOffsetSeconds ?? WorkspaceSettings.defaultUTCOffsetSeconds,
             rfm: try RFMScorer(configuration: rfm.config), rfmState: rfm.state,
-            lifecycle: try LifecycleMachine(
-                configuration: lifecycle.config, dormantAfterDays: lifecycle.state?.dormantAfterDays),
+            // A learned window that no longer fits the configuration falls back to the configuration's own.
+            lifecycle: try (try? LifecycleMachine(
+                configuration: lifecycle.config, dormantAfterDays: lifecycle.state?.dormantAfterDays))
+                ?? LifecycleMachine(configuration: lifecycle.config),
             tagRules: try await store.tagRules(workspaceID: workspaceID).filter(\.enabled),
             segments: order.compactMap { id in rules[id].map { (id, $0) } },
             churnModel: .starter, typicalIntervalDays: median ?? Double(lifecycle.config.dormancy.fallbackDays) / 2)

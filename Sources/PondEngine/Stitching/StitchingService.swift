@@ -43,11 +43,14 @@ public final class StitchingService: Service, Sendable {
                         wake.yield()
                     }
                 }
+                var busy = false
                 for await _ in wakeups {
                     // Under load every commit wakes us; a short pause lets commits pile up so one pass (one
-                    // transaction, one slice load) covers many of them. It bounds how stale a profile can be.
-                    try? await Task.sleep(for: coalescing)
-                    await drain()
+                    // transaction, one slice load) covers many of them. It bounds how stale a profile can be. When
+                    // the last pass found little to do, there is no load to amortise and the pause would only add
+                    // latency (an event reaching its segments), so it is skipped.
+                    if busy { try? await Task.sleep(for: coalescing) }
+                    busy = await drain() >= Self.busyPassEvents
                 }
                 group.cancelAll()
             }
@@ -56,20 +59,26 @@ public final class StitchingService: Service, Sendable {
         }
     }
 
-    /// Stitches until the backlog is empty. Errors are logged and retried on the next wake-up: the events stay
-    /// pending, so nothing is lost.
-    public func drain() async {
+    /// A pass stitching at least this many events means commits are arriving faster than single events.
+    static let busyPassEvents = 100
+
+    /// Stitches until the backlog is empty and returns how many events it stitched. Errors are logged and retried
+    /// on the next wake-up: the events stay pending, so nothing is lost.
+    @discardableResult
+    public func drain() async -> Int {
+        var stitched = 0
         while true {
             do {
                 let outcome = try await store.stitchPending(limit: batchSize)
+                stitched += outcome.events
                 metrics.stitched.increment(by: outcome.events)
                 metrics.merges.increment(by: outcome.merges)
                 metrics.conflicts.increment(by: outcome.conflicts)
                 if outcome.events > 0 { onStitched() }
-                if outcome.events < batchSize { return }
+                if outcome.events < batchSize { return stitched }
             } catch {
                 logger.error("stitching failed; will retry", metadata: ["error": "\(error)"])
-                return
+                return stitched
             }
         }
     }

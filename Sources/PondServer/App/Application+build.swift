@@ -14,11 +14,14 @@ public struct ServerConfiguration: Sendable {
     /// Whether this process stitches identities. Several ingestion-only nodes can share a Postgres with one or two
     /// stitching nodes; an embedded (SQLite) server always wants it on.
     public var stitching: Bool
+    /// Whether this process keeps tags, RFM, lifecycle stages and segments current (with stitching on).
+    public var intelligence: Bool
 
     public init(
         host: String = "127.0.0.1", port: Int = 8080, rootKey: String? = nil, limits: MessageParser.Limits = .init(),
-        stitching: Bool = true
+        stitching: Bool = true, intelligence: Bool = true
     ) {
+        self.intelligence = intelligence
         self.host = host
         self.port = port
         self.rootKey = rootKey
@@ -40,6 +43,15 @@ public func buildRouter(runtime: PondRuntime, configuration: ServerConfiguration
     WorkspaceController(auth: auth, provisioner: runtime.provisioner, keys: keys).register(on: router)
     ProfileController(auth: auth, store: runtime.store, clock: runtime.clock).register(on: router)
     ImportController(auth: auth, runtime: runtime).register(on: router)
+    let definitions = DefinitionLock()
+    TagController(auth: auth, runtime: runtime, definitions: definitions).register(on: router)
+    ProfileTagController(auth: auth, runtime: runtime).register(on: router)
+    TagRuleController(auth: auth, runtime: runtime, definitions: definitions).register(on: router)
+    let segments = SegmentController(auth: auth, runtime: runtime, definitions: definitions)
+    segments.register(on: router)
+    SegmentMemberController(auth: auth, runtime: runtime, definitions: definitions, segments: segments).register(on: router)
+    RFMController(auth: auth, runtime: runtime, definitions: definitions).register(on: router)
+    LifecycleController(auth: auth, runtime: runtime).register(on: router)
     OpenAPIController().register(on: router)
     return router
 }
@@ -53,7 +65,8 @@ public func buildApplication(
     Application(
         router: buildRouter(runtime: runtime, configuration: configuration),
         configuration: .init(address: .hostname(configuration.host, port: configuration.port), serverName: "pond"),
-        services: (configuration.stitching ? [runtime.stitcher, runtime.intelligence] : []) + services,
+        services: (configuration.stitching ? [runtime.stitcher] : [])
+            + (configuration.stitching && configuration.intelligence ? [runtime.intelligence] : []) + services,
         onServerRunning: { channel in await onServerRunning(channel.localAddress?.port ?? configuration.port) },
         logger: runtime.logger)
 }

@@ -146,29 +146,8 @@ struct ImportController: Sendable {
     }
 
     private func readBody(_ request: Request) async throws -> ByteBuffer {
-        var request = request
-        let limit = Self.maximumBodyBytes
-        let encoding = request.headers[.contentEncoding]?.lowercased().trimmingCharacters(in: .whitespaces) ?? "identity"
-        guard ["identity", "gzip", "x-gzip", "deflate"].contains(encoding) else {
-            throw APIError(
-                .unsupportedMediaType, "unsupported_encoding", "Content-Encoding '\(encoding)' is not supported; use gzip or none")
-        }
-        let buffer: ByteBuffer
-        do {
-            buffer = try await request.collectBody(upTo: limit)
-        } catch {
-            throw APIError(
-                .contentTooLarge, "payload_too_large",
-                "the CSV is larger than \(limit >> 20) MB; import it with `pond import`, which streams the file")
-        }
-        guard encoding != "identity" else { return buffer }
-        do {
-            return ByteBuffer(bytes: try Inflate.decompress(Array(buffer.readableBytesView), limit: limit))
-        } catch .tooLarge {
-            throw APIError(.contentTooLarge, "payload_too_large", "the decompressed CSV is larger than \(limit >> 20) MB")
-        } catch {
-            throw APIError(.badRequest, "invalid_csv", "the body is not valid \(encoding) data")
-        }
+        try await CSVBody.read(
+            request, limit: Self.maximumBodyBytes, advice: "import it with `pond import`, which streams the file")
     }
 }
 

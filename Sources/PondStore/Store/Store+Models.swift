@@ -43,6 +43,8 @@ extension Store {
         }
     }
 
+    /// Stores what a run learned — unless the configuration was changed while it ran: state learned under one
+    /// configuration must never be paired with another.
     static func saveModelState(
         _ db: any SQLExecutor, _ model: Model, workspaceID: String, config: some Encodable, state: some Encodable, at: Instant
     ) async throws {
@@ -50,6 +52,7 @@ extension Store {
             """
             INSERT INTO workspace_models (workspace_id, name, config, state, updated_at) VALUES (?, ?, ?, ?, ?)
             ON CONFLICT (workspace_id, name) DO UPDATE SET state = excluded.state, updated_at = excluded.updated_at
+            WHERE workspace_models.config = excluded.config
             """, .text(workspaceID), .text(model.rawValue), .text(try encode(config)), .text(try encode(state)), at.sql)
     }
 

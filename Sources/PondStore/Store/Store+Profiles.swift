@@ -64,8 +64,8 @@ extension Store {
         }
         var channels: [String: Int] = [:]
         for row in try await db.query(
-            "SELECT channel, COUNT(*) FROM events WHERE workspace_id = ? AND profile_id IN \(inList) GROUP BY channel",
-            memberBinds)
+            "SELECT channel, COUNT(*) FROM events WHERE workspace_id = ? AND profile_id IN \(inList) AND channel <> ? GROUP BY channel",
+            memberBinds + [.text(systemChannel)])
         {
             channels[try row.text(0)] = Int(try row.int(1))
         }

@@ -42,7 +42,7 @@ struct TestPond: Sendable {
         let pond = TestPond(
             runtime: runtime, clock: clock, workspaceID: created.workspace.id, adminKey: created.adminKey.secret,
             writeKey: created.writeKey.secret)
-        let app = buildApplication(runtime: runtime, configuration: ServerConfiguration(rootKey: rootKey, limits: limits))
+        let app = buildApplication(runtime: runtime, configuration: ServerConfiguration(rootKey: rootKey, limits: limits, intelligence: false))
         try await app.test(.router) { client in try await body(pond, client) }
     }
 
