@@ -32,6 +32,8 @@ import requests
 REPO_ROOT = Path(__file__).resolve().parents[2]
 ROOT_KEY = "pond-test-root-" + secrets.token_hex(12)
 HEALTH_TIMEOUT = 60.0
+# The channel of the timeline entries Pond writes itself (tag, RFM layer and lifecycle stage changes).
+POND_CHANNEL = "pond"
 
 
 class PondTestError(AssertionError):
@@ -352,7 +354,9 @@ class Workspace:
                         timeout: float = 30) -> tuple[dict, list]:
         """Wait (bounded) until every message id is on the timeline of TYPE:VALUE's profile.
 
-        Returns (profile, events). The caller asserts on the events (e.g. no duplicates).
+        Returns (profile, events): the events clients sent, without Pond's own timeline entries (channel
+        `pond`: tag, RFM layer and lifecycle stage changes), which arrive on their own schedule. The caller
+        asserts on the events (e.g. no duplicates).
         """
         wanted = set(message_ids)
         state: dict = {}
@@ -361,7 +365,7 @@ class Workspace:
             p = self.get_profile(id_type, value)
             if p is None:
                 return None
-            evs = self.events(p["id"])
+            evs = [e for e in self.events(p["id"]) if e.get("channel") != POND_CHANNEL]
             state["profile"], state["events"] = p, evs
             return (p, evs) if wanted <= {e.get("messageId") for e in evs} else None
 
