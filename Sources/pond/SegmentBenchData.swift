@@ -21,97 +21,81 @@ struct SegmentBenchData {
         var rng = SplitMix64(seed: seed)
         let chunk = 20_000
         var serial: Int64 = 0
-        // A bulk load: the event indexes are built once at the end instead of row by row (SQLite only; the index
-        // definitions are read back from the schema so they stay the migration's).
-        let sqlite = store.database.dialect == .sqlite
-        let indexes = !sqlite ? [] : try await store.database.read { db in
-            try await db.query(
-                "SELECT name, sql FROM sqlite_master WHERE type = 'index' AND tbl_name = 'events' AND sql IS NOT NULL"
-            ).map { (try $0.text(0), try $0.text(1)) }
-        }
-        if sqlite {
-            try await store.database.write { db in
-                for (name, _) in indexes { try await db.execute("DROP INDEX \(name)") }
-            }
-        }
-        for start in stride(from: 1, through: profiles, by: chunk) {
-            let ids = start..<min(start + chunk, profiles + 1)
-            var profileRows: [[SQLValue]] = []
-            var eventRows: [[SQLValue]] = []
-            var tagRows: [[SQLValue]] = []
-            var stageRows: [[SQLValue]] = []
-            for id in ids {
-                let profile = Int64(id)
-                let firstSeen = now.adding(days: -(rng.int(400) + 1))
-                let count = rng.int(eventsPerProfile * 2 + 1)
-                var last = firstSeen
-                for _ in 0..<count {
-                    serial += 1
-                    let ts = Instant(
-                        millisecondsSinceEpoch: firstSeen.millisecondsSinceEpoch
-                            + Int64(rng.int(Int(now.millisecondsSinceEpoch - firstSeen.millisecondsSinceEpoch))))
-                    last = max(last, ts)
-                    let isOrder = rng.chance(12)
-                    let name = isOrder ? "Order Completed" : (rng.chance(70) ? "Product Viewed" : "Coupon Claimed")
-                    let category = Self.categories[rng.int(Self.categories.count)]
-                    let properties: String =
-                        isOrder
-                        ? #"{"category":"\#(category)","revenue":\#(Double(rng.int(90_000) + 1_000) / 100),"order_id":"o\#(serial)"}"#
-                        : #"{"category":"\#(category)","product":"p\#(rng.int(500))"}"#
-                    let messageID = "b\(serial)"
-                    let payload =
-                        #"{"type":"track","event":"\#(name)","messageId":"\#(messageID)","userId":"u\#(profile)","timestamp":"\#(ISO8601.format(ts))","properties":\#(properties)}"#
-                    eventRows.append([
-                        .text(workspaceID), .text(messageID), .text(name), .text("u\(profile)"), SQLValue.int(ts.millisecondsSinceEpoch), .int(ts.millisecondsSinceEpoch),
-                        .int(profile), .text(payload),
-                    ])
-                    csv?.events.write("\(profile),\(CSVFiles.quote(name)),\(ts.millisecondsSinceEpoch),\(CSVFiles.quote(payload))\n")
+        try await store.bulkLoad {
+            for start in stride(from: 1, through: profiles, by: chunk) {
+                let ids = start..<min(start + chunk, profiles + 1)
+                var profileRows: [[SQLValue]] = []
+                var eventRows: [[SQLValue]] = []
+                var tagRows: [[SQLValue]] = []
+                var stageRows: [[SQLValue]] = []
+                for id in ids {
+                    let profile = Int64(id)
+                    let firstSeen = now.adding(days: -(rng.int(400) + 1))
+                    let count = rng.int(eventsPerProfile * 2 + 1)
+                    var last = firstSeen
+                    for _ in 0..<count {
+                        serial += 1
+                        let ts = Instant(
+                            millisecondsSinceEpoch: firstSeen.millisecondsSinceEpoch
+                                + Int64(rng.int(Int(now.millisecondsSinceEpoch - firstSeen.millisecondsSinceEpoch))))
+                        last = max(last, ts)
+                        let isOrder = rng.chance(12)
+                        let name = isOrder ? "Order Completed" : (rng.chance(70) ? "Product Viewed" : "Coupon Claimed")
+                        let category = Self.categories[rng.int(Self.categories.count)]
+                        let properties: String =
+                            isOrder
+                            ? #"{"category":"\#(category)","revenue":\#(Double(rng.int(90_000) + 1_000) / 100),"order_id":"o\#(serial)"}"#
+                            : #"{"category":"\#(category)","product":"p\#(rng.int(500))"}"#
+                        let messageID = "b\(serial)"
+                        let payload =
+                            #"{"type":"track","event":"\#(name)","messageId":"\#(messageID)","userId":"u\#(profile)","timestamp":"\#(ISO8601.format(ts))","properties":\#(properties)}"#
+                        eventRows.append([
+                            .text(workspaceID), .text(messageID), .text(name), .text("u\(profile)"), SQLValue.int(ts.millisecondsSinceEpoch), .int(ts.millisecondsSinceEpoch),
+                            .int(profile), .text(payload),
+                        ])
+                        csv?.events.write("\(profile),\(CSVFiles.quote(name)),\(ts.millisecondsSinceEpoch),\(CSVFiles.quote(payload))\n")
+                    }
+                    profileRows.append([.int(profile), .text(workspaceID), .int(profile), SQLValue.int(firstSeen.millisecondsSinceEpoch), .int(firstSeen.millisecondsSinceEpoch), .int(last.millisecondsSinceEpoch)])
+                    csv?.profiles.write("\(profile),\(profile)\n")
+                    if rng.chance(30) {
+                        tagRows.append([.text(workspaceID), .int(profile), .text("会员"), .int(firstSeen.millisecondsSinceEpoch)])
+                        csv?.tags.write("\(profile),会员\n")
+                    }
+                    let stage = Self.stages[rng.int(Self.stages.count)]
+                    stageRows.append([.text(workspaceID), .int(profile), .text(stage), .int(firstSeen.millisecondsSinceEpoch), .int(now.millisecondsSinceEpoch), .int(firstSeen.millisecondsSinceEpoch)])
+                    csv?.stages.write("\(profile),\(stage)\n")
                 }
-                profileRows.append([.int(profile), .text(workspaceID), .int(profile), SQLValue.int(firstSeen.millisecondsSinceEpoch), .int(firstSeen.millisecondsSinceEpoch), .int(last.millisecondsSinceEpoch)])
-                csv?.profiles.write("\(profile),\(profile)\n")
-                if rng.chance(30) {
-                    tagRows.append([.text(workspaceID), .int(profile), .text("会员"), .int(firstSeen.millisecondsSinceEpoch)])
-                    csv?.tags.write("\(profile),会员\n")
+                let (profileBatch, eventBatch, tagBatch, stageBatch) = (profileRows, eventRows, tagRows, stageRows)
+                try await store.database.write { db in
+                    try await db.executeMany(
+                        """
+                        INSERT INTO profiles (id, workspace_id, canonical_id, created_at, first_seen, last_seen)
+                        VALUES (?, ?, ?, ?, ?, ?)
+                        """, profileBatch)
+                    try await db.executeMany(
+                        """
+                        INSERT INTO events (workspace_id, message_id, type, event, user_id, ts, received_at, source, channel,
+                            profile_id, payload)
+                        VALUES (?, ?, 'track', ?, ?, ?, ?, 'bench', 'mini_program', ?, ?)
+                        """, eventBatch)
+                    try await db.executeMany(
+                        """
+                        INSERT INTO identities (workspace_id, type, value, profile_id, first_seen)
+                        VALUES (?, 'user_id', ?, ?, ?)
+                        """, profileBatch.map { [$0[1], .text("u\($0[0].int!)"), $0[0], $0[3]] })
+                    try await db.executeMany(
+                        "INSERT INTO profile_tags (workspace_id, profile_id, tag, source, tagged_at) VALUES (?, ?, ?, 'import', ?)",
+                        tagBatch)
+                    try await db.executeMany(
+                        """
+                        INSERT INTO profile_stages (workspace_id, profile_id, stage, since, rule, reason, evaluated_at,
+                            first_seen, order_count)
+                        VALUES (?, ?, ?, ?, 'first_seen', 'generated', ?, ?, 0)
+                        """, stageBatch)
                 }
-                let stage = Self.stages[rng.int(Self.stages.count)]
-                stageRows.append([.text(workspaceID), .int(profile), .text(stage), .int(firstSeen.millisecondsSinceEpoch), .int(now.millisecondsSinceEpoch), .int(firstSeen.millisecondsSinceEpoch)])
-                csv?.stages.write("\(profile),\(stage)\n")
-            }
-            let (profileBatch, eventBatch, tagBatch, stageBatch) = (profileRows, eventRows, tagRows, stageRows)
-            try await store.database.write { db in
-                try await db.executeMany(
-                    """
-                    INSERT INTO profiles (id, workspace_id, canonical_id, created_at, first_seen, last_seen)
-                    VALUES (?, ?, ?, ?, ?, ?)
-                    """, profileBatch)
-                try await db.executeMany(
-                    """
-                    INSERT INTO events (workspace_id, message_id, type, event, user_id, ts, received_at, source, channel,
-                        profile_id, payload)
-                    VALUES (?, ?, 'track', ?, ?, ?, ?, 'bench', 'mini_program', ?, ?)
-                    """, eventBatch)
-                try await db.executeMany(
-                    """
-                    INSERT INTO identities (workspace_id, type, value, profile_id, first_seen)
-                    VALUES (?, 'user_id', ?, ?, ?)
-                    """, profileBatch.map { [$0[1], .text("u\($0[0].int!)"), $0[0], $0[3]] })
-                try await db.executeMany(
-                    "INSERT INTO profile_tags (workspace_id, profile_id, tag, source, tagged_at) VALUES (?, ?, ?, 'import', ?)",
-                    tagBatch)
-                try await db.executeMany(
-                    """
-                    INSERT INTO profile_stages (workspace_id, profile_id, stage, since, rule, reason, evaluated_at,
-                        first_seen, order_count)
-                    VALUES (?, ?, ?, ?, 'first_seen', 'generated', ?, ?, 0)
-                    """, stageBatch)
             }
         }
         try csv?.close()
-        if sqlite {
-            try await store.database.write { db in
-                for (_, sql) in indexes { try await db.execute(sql) }
-            }
-        }
         if store.database.dialect == .postgres {
             try await store.database.write { db in
                 try await db.execute("SELECT setval(pg_get_serial_sequence('profiles', 'id'), (SELECT MAX(id) FROM profiles))")

@@ -111,6 +111,35 @@ enum Migrations {
                 PRIMARY KEY (workspace_id, profile_id));
             CREATE INDEX events_name ON events(event, ts) WHERE type = 'track';
             """),
+        // `event_facts`: the `track` events of stitched profiles with only their `properties`, clustered by
+        // (workspace, event, time). Full segment evaluations and RFM runs ask for "this event in this window": on
+        // `events` that is one random row read and one parse of a whole payload per event, here a run of narrow
+        // rows in key order. Triggers keep it in step with every write to `events` (stitching attaches profile ids;
+        // events never move), so no write path can forget it. (003 is Postgres' SQL functions; SQLite defines them
+        // in Swift.)
+        Migration(name: "004_event_facts", sql: """
+            CREATE TABLE event_facts (
+                workspace_id TEXT NOT NULL, event TEXT NOT NULL, ts INTEGER NOT NULL, seq INTEGER NOT NULL,
+                profile_id INTEGER NOT NULL, properties TEXT, PRIMARY KEY (workspace_id, event, ts, seq)) WITHOUT ROWID;
+            \(sqliteEventFactsBackfill);
+            CREATE TRIGGER event_facts_insert AFTER INSERT ON events
+            WHEN NEW.type = 'track' AND NEW.event IS NOT NULL AND NEW.profile_id IS NOT NULL BEGIN
+                INSERT INTO event_facts VALUES (NEW.workspace_id, NEW.event, NEW.ts, NEW.seq, NEW.profile_id,
+                    CASE WHEN json_valid(NEW.payload) THEN NEW.payload -> '$.properties' END);
+            END;
+            CREATE TRIGGER event_facts_attach AFTER UPDATE OF profile_id ON events
+            WHEN NEW.type = 'track' AND NEW.event IS NOT NULL AND NEW.profile_id IS NOT NULL
+                AND OLD.profile_id IS NOT NEW.profile_id BEGIN
+                INSERT INTO event_facts VALUES (NEW.workspace_id, NEW.event, NEW.ts, NEW.seq, NEW.profile_id,
+                    CASE WHEN json_valid(NEW.payload) THEN NEW.payload -> '$.properties' END)
+                ON CONFLICT (workspace_id, event, ts, seq) DO UPDATE SET profile_id = excluded.profile_id;
+            END;
+            CREATE TRIGGER event_facts_delete AFTER DELETE ON events
+            WHEN OLD.type = 'track' AND OLD.event IS NOT NULL BEGIN
+                DELETE FROM event_facts
+                WHERE workspace_id = OLD.workspace_id AND event = OLD.event AND ts = OLD.ts AND seq = OLD.seq;
+            END;
+            """),
     ]
 
     static let postgres: [Migration] = [
@@ -217,7 +246,58 @@ enum Migrations {
             CREATE INDEX events_name ON events(workspace_id, event, ts) WHERE type = 'track';
             """),
         Migration(name: "003_segment_functions", sql: segmentFunctionsPostgres),
+        Migration(name: "004_event_facts", sql: """
+            CREATE TABLE event_facts (
+                workspace_id TEXT NOT NULL, event TEXT NOT NULL, ts BIGINT NOT NULL, seq BIGINT NOT NULL,
+                profile_id BIGINT NOT NULL, properties TEXT, PRIMARY KEY (workspace_id, event, ts, seq));
+            -- A payload that is not JSON (Pond writes none, but rows may come from elsewhere) has no properties
+            -- rather than failing the write that attaches it. The block's subtransaction writes nothing, so it
+            -- takes no transaction id.
+            CREATE FUNCTION pond_properties(payload text) RETURNS text LANGUAGE plpgsql IMMUTABLE STRICT PARALLEL SAFE AS $$
+            BEGIN
+                RETURN (pond_json(payload) -> 'properties')::text;
+            EXCEPTION WHEN invalid_text_representation THEN
+                RETURN NULL;
+            END
+            $$;
+            INSERT INTO event_facts
+                SELECT workspace_id, event, ts, seq, profile_id, pond_properties(payload)
+                FROM events WHERE type = 'track' AND event IS NOT NULL AND profile_id IS NOT NULL;
+            CREATE FUNCTION pond_event_facts() RETURNS trigger LANGUAGE plpgsql AS $$
+            BEGIN
+                IF TG_OP = 'DELETE' THEN
+                    DELETE FROM event_facts
+                    WHERE workspace_id = OLD.workspace_id AND event = OLD.event AND ts = OLD.ts AND seq = OLD.seq;
+                    RETURN OLD;
+                END IF;
+                INSERT INTO event_facts VALUES (NEW.workspace_id, NEW.event, NEW.ts, NEW.seq, NEW.profile_id,
+                    pond_properties(NEW.payload))
+                ON CONFLICT (workspace_id, event, ts, seq) DO UPDATE SET profile_id = EXCLUDED.profile_id;
+                RETURN NEW;
+            END
+            $$;
+            CREATE TRIGGER event_facts_insert AFTER INSERT ON events FOR EACH ROW
+                WHEN (NEW.type = 'track' AND NEW.event IS NOT NULL AND NEW.profile_id IS NOT NULL)
+                EXECUTE FUNCTION pond_event_facts();
+            CREATE TRIGGER event_facts_attach AFTER UPDATE OF profile_id ON events FOR EACH ROW
+                WHEN (NEW.type = 'track' AND NEW.event IS NOT NULL AND NEW.profile_id IS NOT NULL
+                    AND OLD.profile_id IS DISTINCT FROM NEW.profile_id)
+                EXECUTE FUNCTION pond_event_facts();
+            CREATE TRIGGER event_facts_delete AFTER DELETE ON events FOR EACH ROW
+                WHEN (OLD.type = 'track' AND OLD.event IS NOT NULL)
+                EXECUTE FUNCTION pond_event_facts();
+            """),
     ]
+
+    /// Fills `event_facts` from `events`, in key order (also after a bulk load, see `Store.bulkLoad`).
+    static let sqliteEventFactsBackfill = """
+        INSERT INTO event_facts
+            SELECT workspace_id, event, ts, seq, profile_id,
+                CASE WHEN json_valid(payload) THEN payload -> '$.properties' END
+            FROM events WHERE type = 'track' AND event IS NOT NULL AND profile_id IS NOT NULL
+            ORDER BY workspace_id, event, ts, seq
+        ON CONFLICT DO NOTHING
+        """
 
     /// The functions compiled segment SQL (`SegmentSQL`) calls, in SQL. SQLite gets the same names from Swift
     /// (`SQLiteSegmentFunctions`), where they call `ISO8601.parse` and `JSONParser` directly; these are

@@ -26,35 +26,51 @@ struct JSONValueSQL {
         }
     }
 
-    /// `properties[key]` of an event payload (a `payload` column of stored JSON text).
+    /// Where an event's properties are read from: a whole stored payload (`events.payload`) or the `properties`
+    /// object alone (`event_facts.properties`).
+    enum Properties {
+        case payload(SQLFragment)
+        case object(SQLFragment)
+    }
+
+    /// `properties[key]` of an event.
     ///
-    /// SQLite: `$.properties."key"` addresses the member when the key has no `"`, `\` or control character — the
-    /// only characters `JSONWriter` escapes, so for every other key the stored spelling is the key's own bytes,
-    /// which is what SQLite (3.38 and later) compares a quoted path label with. The path is bound, never spliced.
-    /// Other keys go through `pond_property`, which looks them up with Pond's own parser.
+    /// SQLite: `$.properties."key"` (or `$."key"` in the object) addresses the member when the key has no `"`, `\`
+    /// or control character — the only characters `JSONWriter` escapes, so for every other key the stored spelling
+    /// is the key's own bytes, which is what SQLite (3.38 and later) compares a quoted path label with. The path is
+    /// bound, never spliced. Other keys go through `pond_property` / `pond_member`, which look them up with Pond's
+    /// own parser.
     ///
-    /// Postgres: `pond_json(payload) -> 'properties' -> key` with the key bound. Each use parses the payload again,
-    /// which costs less than it seems: written inline, the test runs in the parallel workers scanning `events`,
-    /// where a lateral subquery computing it once per row would run above the `Gather`, on one core. (`#>` with a
-    /// path would parse once but reads `properties[0]` of an array for the key `"0"`; Pond reads no property of an
-    /// array.)
-    static func property(_ key: String, payload: SQLFragment, _ dialect: SQLDialect) -> JSONValueSQL {
+    /// Postgres: `pond_json(payload) -> 'properties' -> key` (or `pond_json(object) -> key`) with the key bound. Each
+    /// use parses the document again, which costs less than it seems: written inline, the test runs in the parallel
+    /// workers scanning the table, where a lateral subquery computing it once per row would run above the `Gather`,
+    /// on one core. (`#>` with a path would parse once but reads `properties[0]` of an array for the key `"0"`;
+    /// Pond reads no property of an array.)
+    static func property(_ key: String, of properties: Properties, _ dialect: SQLDialect) -> JSONValueSQL {
         switch dialect {
         case .sqlite:
-            if key.utf8.allSatisfy({ $0 >= 0x20 && $0 != UInt8(ascii: "\"") && $0 != UInt8(ascii: "\\") }) {
-                let path = SQLValue.text("$.properties.\"" + key + "\"")
-                return JSONValueSQL(
-                    kind: "json_type(\(payload), \(bind: path))", text: "json_extract(\(payload), \(bind: path))",
-                    json: "(\(payload) -> \(bind: path))")
+            let (document, prefix, function): (SQLFragment, String, SQLFragment)
+            switch properties {
+            case .payload(let payload): (document, prefix, function) = (payload, "$.properties.", "pond_property")
+            case .object(let object): (document, prefix, function) = (object, "$.", "pond_member")
             }
-            let member: SQLFragment = "pond_property(\(payload), \(bind: key))"
-            return document(member, .sqlite)
+            if key.utf8.allSatisfy({ $0 >= 0x20 && $0 != UInt8(ascii: "\"") && $0 != UInt8(ascii: "\\") }) {
+                let path = SQLValue.text(prefix + "\"" + key + "\"")
+                return JSONValueSQL(
+                    kind: "json_type(\(document), \(bind: path))", text: "json_extract(\(document), \(bind: path))",
+                    json: "(\(document) -> \(bind: path))")
+            }
+            return self.document("\(function)(\(document), \(bind: key))", .sqlite)
         case .postgres:
-            let props: SQLFragment = "(pond_json(\(payload)) -> 'properties')"
+            let object: SQLFragment
+            switch properties {
+            case .payload(let payload): object = "(pond_json(\(payload)) -> 'properties')"
+            case .object(let column): object = "pond_json(\(column))"
+            }
             let key = SQLValue.text(PostgresText.inJSON(key))
             return JSONValueSQL(
-                kind: "json_typeof(\(props) -> \(bind: key))", text: "(\(props) ->> \(bind: key))",
-                json: "(\(props) -> \(bind: key))")
+                kind: "json_typeof(\(object) -> \(bind: key))", text: "(\(object) ->> \(bind: key))",
+                json: "(\(object) -> \(bind: key))")
         }
     }
 

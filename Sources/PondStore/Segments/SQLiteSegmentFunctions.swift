@@ -37,17 +37,31 @@ enum SQLiteSegmentFunctions {
             }
             sqlite3_result_double(context, value)
         }
-        // pond_property(payload, key) → the JSON text of `properties[key]` of an event payload, found by exact key
-        // bytes, or NULL. For keys a SQLite JSON path cannot spell (`"`, `\`, control characters).
+        // pond_property(payload, key) → the JSON text of `properties[key]` of an event payload, and
+        // pond_member(object, key) → of `object[key]` (the `properties` that `event_facts` keeps); found by exact
+        // key bytes, or NULL. For keys a SQLite JSON path cannot spell (`"`, `\`, control characters).
         try define(db, "pond_property", 2) { context, _, arguments in
-            guard let arguments, let payload = SQLiteSegmentFunctions.bytes(arguments[0]),
-                let key = SQLiteSegmentFunctions.text(arguments[1]),
-                let properties = (try? JSONParser.parse(payload))?["properties"]?.objectValue,
-                let index = properties.index(forKey: key), properties[index].key.utf8.elementsEqual(key.utf8)
-            else { return sqlite3_result_null(context) }
-            let json = JSONWriter.string(properties[index].value)
-            sqlite3_result_text(context, json, Int32(json.utf8.count), sqliteTransient)
+            guard let arguments, let payload = SQLiteSegmentFunctions.bytes(arguments[0]) else {
+                return sqlite3_result_null(context)
+            }
+            SQLiteSegmentFunctions.member(
+                of: (try? JSONParser.parse(payload))?["properties"], key: arguments[1], context: context)
         }
+        try define(db, "pond_member", 2) { context, _, arguments in
+            guard let arguments, let object = SQLiteSegmentFunctions.bytes(arguments[0]) else {
+                return sqlite3_result_null(context)
+            }
+            SQLiteSegmentFunctions.member(of: try? JSONParser.parse(object), key: arguments[1], context: context)
+        }
+    }
+
+    /// Returns the JSON text of `object[key]` for a member whose key has exactly the bytes of `key`, else NULL.
+    private static func member(of object: JSONValue?, key: OpaquePointer?, context: OpaquePointer?) {
+        guard let members = object?.objectValue, let key = text(key),
+            let index = members.index(forKey: key), members[index].key.utf8.elementsEqual(key.utf8)
+        else { return sqlite3_result_null(context) }
+        let json = JSONWriter.string(members[index].value)
+        sqlite3_result_text(context, json, Int32(json.utf8.count), sqliteTransient)
     }
 
     private static func define(_ db: OpaquePointer, _ name: String, _ arity: Int32, _ body: Body) throws {

@@ -62,7 +62,7 @@ extension SegmentSQL {
             case .channelPresent(let channel):
                 guard let channel = storedName(channel), channel.utf8.elementsEqual(Store.systemChannel.utf8) == false
                 else { return .constant(false) }
-                return events(["e.channel = \(bind: channel)"], group: nil)
+                return events(in: "events e", ["e.channel = \(bind: channel)"], group: nil)
             case .inSegment(let segment):
                 return keyedByRoot("segment_members", column: "segment_id", equals: segment)
             case .consent(let purpose, let state):
@@ -192,21 +192,27 @@ extension SegmentSQL {
 
         /// Roots with `track` events named `name` passing `filters` and `conditions`; with `group`, only roots whose
         /// events together pass that `HAVING` test.
+        ///
+        /// A full evaluation reads `event_facts`, where the events of one name and time range are one run of narrow
+        /// rows in key order; one restricted to `among` reads `events` through the members' index entries instead.
         private func named(
             _ name: String, _ filters: [SegmentCondition.PropertyFilter], _ conditions: [SQLFragment],
             group: SQLFragment?
         ) -> Formula {
             guard let name = storedName(name) else { return .constant(false) }
+            let facts = among == nil
+            let properties: JSONValueSQL.Properties = facts ? .object("e.properties") : .payload("e.payload")
             let tests = filters.map { filter in
-                sql.test(filter.predicate, .property(filter.key, payload: "e.payload", dialect))
+                sql.test(filter.predicate, .property(filter.key, of: properties, dialect))
             }
-            // `e.type = 'track'` is written out so both dialects match the partial index `events_name`.
             let event: SQLFragment = "\(indexed("e.event")) = \(bind: name)"
-            return events(["e.type = 'track'", event] + conditions + tests, group: group)
+            if facts { return events(in: "event_facts e", [event] + conditions + tests, group: group) }
+            // `e.type = 'track'` is written out so both dialects match the partial index `events_name`.
+            return events(in: "events e", ["e.type = 'track'", event] + conditions + tests, group: group)
         }
 
-        /// The roots of the members that events passing `conditions` belong to.
-        private func events(_ conditions: [SQLFragment], group: SQLFragment?) -> Formula {
+        /// The roots of the members that rows of `table` (aliased `e`) passing `conditions` belong to.
+        private func events(in table: SQLFragment, _ conditions: [SQLFragment], group: SQLFragment?) -> Formula {
             var grouping: SQLFragment = ""
             if let group {
                 grouping = " GROUP BY m.canonical_id HAVING \(group)"
@@ -215,7 +221,7 @@ extension SegmentSQL {
             }
             return .member(
                 """
-                SELECT m.canonical_id AS root FROM \(members("events e", "e")) \
+                SELECT m.canonical_id AS root FROM \(members(table, "e")) \
                 AND \(SQLFragment.joined(conditions, separator: " AND "))\(grouping)
                 """)
         }

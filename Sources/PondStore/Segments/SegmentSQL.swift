@@ -4,12 +4,13 @@ import PondCore
 /// or Postgres, giving exactly the answer `SegmentEvaluator` gives on `Store.profileFacts` for every root.
 ///
 /// **Shape.** Every condition becomes a *set* of root ids computed in one pass over its table — "roots with ≥ 2
-/// matching `Order Completed` events in 90 days" is one `GROUP BY … HAVING COUNT(*) >= 2` over the events index,
-/// not a subquery per profile — and the rule becomes a boolean over "is the profile in set i":
+/// matching `Order Completed` events in 90 days" is one `GROUP BY … HAVING COUNT(*) >= 2` over one key range of
+/// `event_facts` (the events of one name in time order, with only their properties), not a subquery per profile —
+/// and the rule becomes a boolean over "is the profile in set i":
 ///
 ///     SELECT p.id FROM profiles p
 ///     WHERE p.workspace_id = ? AND p.canonical_id = p.id
-///       AND p.id IN (SELECT m.canonical_id FROM events e JOIN profiles m ON … WHERE e.event = ? AND e.ts >= ? …
+///       AND p.id IN (SELECT m.canonical_id FROM event_facts e JOIN profiles m ON … WHERE e.event = ? AND e.ts >= ? …
 ///                    GROUP BY m.canonical_id HAVING COUNT(*) >= ?)
 ///       AND p.id IN (SELECT profile_id FROM profile_tags WHERE workspace_id = ? AND tag = ?)
 ///       AND NOT p.id IN (SELECT profile_id FROM profile_stages WHERE workspace_id = ? AND stage = ?)

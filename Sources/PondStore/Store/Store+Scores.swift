@@ -128,24 +128,25 @@ extension Store {
         }
     }
 
-    /// Every cluster root's orders inside the window: one pass over the order events (the `events_name` index).
-    /// Amounts are read with `RFMConfiguration.amount(in:)` so that full runs and incremental updates agree.
+    /// Every cluster root's orders inside the window: one range of `event_facts` per order event name. Amounts are
+    /// read with `RFMConfiguration.amount(in:)` semantics so that full runs and incremental updates agree: the first
+    /// amount property holding a number, or a string a number can be read from.
     public func orderSummaries(workspaceID: String, configuration: RFMConfiguration, now: Instant) async throws
         -> [OrderSummary]
     {
-        let ws = SQLValue.text(workspaceID)
-        let events = configuration.orderEvents
-        let amountColumns = configuration.amountProperties.map { _ in amountExpression }.joined(separator: ", ")
-        let rows = try await database.read { db in
-            try await db.query(
-                """
-                SELECT m.canonical_id, e.ts, \(amountColumns) FROM events e
-                JOIN profiles m ON m.workspace_id = e.workspace_id AND m.id = e.profile_id
-                WHERE e.workspace_id = ? AND e.type = 'track' AND e.event IN (\(placeholders(events.count))) AND e.ts >= ?
-                """,
-                configuration.amountProperties.map { SQLValue.text($0) } + [ws] + events.map(SQLValue.text)
-                    + [now.adding(days: -configuration.windowDays).sql])
+        let amounts = configuration.amountProperties.map { key -> SQLFragment in
+            let value = JSONValueSQL.property(key, of: .object("e.properties"), dialect)
+            let kinds: SQLFragment = dialect == .sqlite ? "('integer', 'real', 'text')" : "('number', 'string')"
+            return "CASE WHEN \(value.kind) IN \(kinds) THEN \(value.text) END"
         }
+        let names = SQLFragment.list(configuration.orderEvents.map(SQLValue.text))
+        let query: SQLFragment = """
+            SELECT m.canonical_id, e.ts, \(SQLFragment.joined(amounts, separator: ", ", empty: "NULL")) FROM event_facts e
+            JOIN profiles m ON m.workspace_id = e.workspace_id AND m.id = e.profile_id
+            WHERE e.workspace_id = \(bind: workspaceID) AND e.event IN (\(names))
+                AND e.ts >= \(bind: now.adding(days: -configuration.windowDays).millisecondsSinceEpoch)
+            """
+        let rows = try await database.read { db in try await db.query(query.sql, query.binds) }
         var summaries: [Int64: OrderSummary] = [:]
         for row in rows {
             let root = try row.int(0)
@@ -162,23 +163,6 @@ extension Store {
                 ?? OrderSummary(profileID: root, lastOrderAt: at, orderCount: 1, totalAmount: amount ?? 0)
         }
         return Array(summaries.values)
-    }
-
-    /// The JSON value of one order property as text a number can be read from, or NULL when it is neither a JSON
-    /// number nor a string (booleans, objects and arrays are not amounts). The property name is bound.
-    private var amountExpression: String {
-        switch dialect {
-        case .sqlite:
-            return """
-                (SELECT CASE WHEN j.type IN ('integer', 'real', 'text') THEN j.atom END
-                 FROM json_each(e.payload, '$.properties') j WHERE j.key = ?)
-                """
-        case .postgres:
-            return """
-                (SELECT CASE jsonb_typeof(v) WHEN 'number' THEN v #>> '{}' WHEN 'string' THEN v #>> '{}' END
-                 FROM (SELECT (e.payload::jsonb -> 'properties') -> ? AS v) x)
-                """
-        }
     }
 
     private static func amount(_ value: SQLValue) -> Double? {
