@@ -111,10 +111,13 @@ public final class IntelligenceService: Service, Sendable {
         let models = try await WorkspaceModels.load(store, workspaceID: workspaceID)
         let now = clock.now()
         let configuration = models.rfm.configuration
+        // The run's two big reads go to two reader connections at once.
+        async let existing = store.rfmScores(workspaceID: workspaceID)
         let summaries = try await store.orderSummaries(workspaceID: workspaceID, configuration: configuration, now: now)
         let run = models.rfm.run(summaries, now: now)
         let changes = try await store.applyRFMRun(
-            workspaceID: workspaceID, run: run, summaries: summaries, configuration: configuration)
+            workspaceID: workspaceID, run: run, summaries: summaries, existing: try await existing,
+            configuration: configuration)
         return (run.scores.count, changes)
     }
 

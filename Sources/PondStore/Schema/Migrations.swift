@@ -111,7 +111,8 @@ enum Migrations {
                 PRIMARY KEY (workspace_id, profile_id));
             CREATE INDEX events_name ON events(event, ts) WHERE type = 'track';
             """),
-        // `event_facts`: the `track` events of stitched profiles with only their `properties`, clustered by
+        // `event_facts`: the `track` events of stitched profiles (not parked ones, `Store.parkedProfileID` = 0)
+        // with only their `properties`, clustered by
         // (workspace, event, time). Full segment evaluations and RFM runs ask for "this event in this window": on
         // `events` that is one random row read and one parse of a whole payload per event, here a run of narrow
         // rows in key order. Triggers keep it in step with every write to `events` (stitching attaches profile ids;
@@ -123,12 +124,12 @@ enum Migrations {
                 profile_id INTEGER NOT NULL, properties TEXT, PRIMARY KEY (workspace_id, event, ts, seq)) WITHOUT ROWID;
             \(sqliteEventFactsBackfill);
             CREATE TRIGGER event_facts_insert AFTER INSERT ON events
-            WHEN NEW.type = 'track' AND NEW.event IS NOT NULL AND NEW.profile_id IS NOT NULL BEGIN
+            WHEN NEW.type = 'track' AND NEW.event IS NOT NULL AND NEW.profile_id IS NOT NULL AND NEW.profile_id <> 0 BEGIN
                 INSERT INTO event_facts VALUES (NEW.workspace_id, NEW.event, NEW.ts, NEW.seq, NEW.profile_id,
                     CASE WHEN json_valid(NEW.payload) THEN NEW.payload -> '$.properties' END);
             END;
             CREATE TRIGGER event_facts_attach AFTER UPDATE OF profile_id ON events
-            WHEN NEW.type = 'track' AND NEW.event IS NOT NULL AND NEW.profile_id IS NOT NULL
+            WHEN NEW.type = 'track' AND NEW.event IS NOT NULL AND NEW.profile_id IS NOT NULL AND NEW.profile_id <> 0
                 AND OLD.profile_id IS NOT NEW.profile_id BEGIN
                 INSERT INTO event_facts VALUES (NEW.workspace_id, NEW.event, NEW.ts, NEW.seq, NEW.profile_id,
                     CASE WHEN json_valid(NEW.payload) THEN NEW.payload -> '$.properties' END)
@@ -262,7 +263,7 @@ enum Migrations {
             $$;
             INSERT INTO event_facts
                 SELECT workspace_id, event, ts, seq, profile_id, pond_properties(payload)
-                FROM events WHERE type = 'track' AND event IS NOT NULL AND profile_id IS NOT NULL;
+                FROM events WHERE type = 'track' AND event IS NOT NULL AND profile_id IS NOT NULL AND profile_id <> 0;
             CREATE FUNCTION pond_event_facts() RETURNS trigger LANGUAGE plpgsql AS $$
             BEGIN
                 IF TG_OP = 'DELETE' THEN
@@ -277,10 +278,10 @@ enum Migrations {
             END
             $$;
             CREATE TRIGGER event_facts_insert AFTER INSERT ON events FOR EACH ROW
-                WHEN (NEW.type = 'track' AND NEW.event IS NOT NULL AND NEW.profile_id IS NOT NULL)
+                WHEN (NEW.type = 'track' AND NEW.event IS NOT NULL AND NEW.profile_id IS NOT NULL AND NEW.profile_id <> 0)
                 EXECUTE FUNCTION pond_event_facts();
             CREATE TRIGGER event_facts_attach AFTER UPDATE OF profile_id ON events FOR EACH ROW
-                WHEN (NEW.type = 'track' AND NEW.event IS NOT NULL AND NEW.profile_id IS NOT NULL
+                WHEN (NEW.type = 'track' AND NEW.event IS NOT NULL AND NEW.profile_id IS NOT NULL AND NEW.profile_id <> 0
                     AND OLD.profile_id IS DISTINCT FROM NEW.profile_id)
                 EXECUTE FUNCTION pond_event_facts();
             CREATE TRIGGER event_facts_delete AFTER DELETE ON events FOR EACH ROW
@@ -294,7 +295,7 @@ enum Migrations {
         INSERT INTO event_facts
             SELECT workspace_id, event, ts, seq, profile_id,
                 CASE WHEN json_valid(payload) THEN payload -> '$.properties' END
-            FROM events WHERE type = 'track' AND event IS NOT NULL AND profile_id IS NOT NULL
+            FROM events WHERE type = 'track' AND event IS NOT NULL AND profile_id IS NOT NULL AND profile_id <> 0
             ORDER BY workspace_id, event, ts, seq
         ON CONFLICT DO NOTHING
         """

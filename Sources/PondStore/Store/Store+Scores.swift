@@ -128,9 +128,14 @@ extension Store {
         }
     }
 
-    /// Every cluster root's orders inside the window: one range of `event_facts` per order event name. Amounts are
-    /// read with `RFMConfiguration.amount(in:)` semantics so that full runs and incremental updates agree: the first
-    /// amount property holding a number, or a string a number can be read from.
+    /// Every cluster root's orders inside the window. Amounts are read with `RFMConfiguration.amount(in:)`
+    /// semantics so that full runs and incremental updates agree: the first amount property holding a number, or a
+    /// string a number can be read from.
+    ///
+    /// One key range of `event_facts` per order event name, folded into cluster roots here rather than joined to
+    /// `profiles` in SQL: the facts come in time order, so a join would look up a random profile per order, which
+    /// costs more than the scan itself. Only merged profiles have a root other than themselves, and they are few,
+    /// so the map from member to root is small.
     public func orderSummaries(workspaceID: String, configuration: RFMConfiguration, now: Instant) async throws
         -> [OrderSummary]
     {
@@ -140,16 +145,25 @@ extension Store {
             return "CASE WHEN \(value.kind) IN \(kinds) THEN \(value.text) END"
         }
         let names = SQLFragment.list(configuration.orderEvents.map(SQLValue.text))
-        let query: SQLFragment = """
-            SELECT m.canonical_id, e.ts, \(SQLFragment.joined(amounts, separator: ", ", empty: "NULL")) FROM event_facts e
-            JOIN profiles m ON m.workspace_id = e.workspace_id AND m.id = e.profile_id
+        let orders: SQLFragment = """
+            SELECT e.profile_id, e.ts, \(SQLFragment.joined(amounts, separator: ", ", empty: "NULL")) FROM event_facts e
             WHERE e.workspace_id = \(bind: workspaceID) AND e.event IN (\(names))
                 AND e.ts >= \(bind: now.adding(days: -configuration.windowDays).millisecondsSinceEpoch)
             """
-        let rows = try await database.read { db in try await db.query(query.sql, query.binds) }
+        let (rows, merged) = try await database.read { db in
+            (
+                try await db.query(orders.sql, orders.binds),
+                try await db.query(
+                    "SELECT id, canonical_id FROM profiles WHERE workspace_id = ? AND canonical_id <> id",
+                    .text(workspaceID))
+            )
+        }
+        var rootOf: [Int64: Int64] = [:]
+        for row in merged { rootOf[try row.int(0)] = try row.int(1) }
         var summaries: [Int64: OrderSummary] = [:]
         for row in rows {
-            let root = try row.int(0)
+            let member = try row.int(0)
+            let root = rootOf[member] ?? member
             let at = try row.instant(1)
             var amount: Double?
             for index in 2..<row.values.count {
@@ -178,16 +192,17 @@ extension Store {
 
     /// Stores a full run: every scored profile's score, the removal of scores of profiles that fell out of the window,
     /// a `RFM Layer Changed` timeline entry for every layer change, and the cut points for incremental updates.
-    /// Unchanged scores are not rewritten. Returns how many profiles changed layer.
+    /// Scores equal to `existing` (`rfmScores`, read before the run) are not rewritten. Returns how many profiles
+    /// changed layer.
     @discardableResult
     public func applyRFMRun(
-        workspaceID: String, run: RFMRun, summaries: [OrderSummary], configuration: RFMConfiguration
+        workspaceID: String, run: RFMRun, summaries: [OrderSummary], existing: [Int64: StoredRFM],
+        configuration: RFMConfiguration
     ) async throws -> Int {
         let byProfile = Dictionary(summaries.map { ($0.profileID, $0) }, uniquingKeysWith: { a, _ in a })
-        let existing = try await rfmScores(workspaceID: workspaceID)
         return try await database.write { db in
             let ws = SQLValue.text(workspaceID)
-            var upserts: [[SQLValue]] = []
+            var upserts: [(profile: Int64, row: [SQLValue])] = []
             var layerEvents: [SystemEventRow] = []
             for (profile, score) in run.scores {
                 guard let summary = byProfile[profile] else { continue }
@@ -197,13 +212,14 @@ extension Store {
                 {
                     continue
                 }
-                upserts.append(Self.rfmRow(workspaceID, profile, score, summary, at: run.computedAt))
+                upserts.append((profile, Self.rfmRow(workspaceID, profile, score, summary, at: run.computedAt)))
                 if old?.layer != score.layer.id {
                     layerEvents.append(Self.layerEvent(profile, from: old?.layer, to: score, at: run.computedAt))
                 }
             }
             let dropped = existing.keys.filter { run.scores[$0] == nil }
-            try await db.executeMany(Self.upsertRFMSQL, upserts)
+            // In profile order, so that the rows lie in the table in the order whole-workspace reads visit them.
+            try await db.executeMany(Self.upsertRFMSQL, upserts.sorted { $0.profile < $1.profile }.map(\.row))
             try await db.executeMany(
                 "DELETE FROM rfm_scores WHERE workspace_id = ? AND profile_id = ?", dropped.map { [ws, .int($0)] })
             layerEvents += dropped.map {

@@ -17,8 +17,11 @@ public struct StitchOutcome: Sendable, Equatable {
 /// Runs behind ingestion: the tracking API's 200 only waits for the event log, and this pass attaches logged
 /// events to profiles shortly after, in log order. Pending events are those whose `profile_id` is still NULL, so
 /// a crash mid-pass simply leaves them pending for the next one (the pass is one transaction). Events that carry
-/// no usable identity are parked on profile 0.
+/// no usable identity are parked on `parkedProfileID`, which no profile row has.
 extension Store {
+    /// The `profile_id` of events that carry no usable identity: not pending any more, but nobody's.
+    public static let parkedProfileID: Int64 = 0
+
     public func stitchPending(limit: Int = 500) async throws -> StitchOutcome {
         try await database.write { db in
             try await self.lockIdentityGraph(db)
@@ -32,7 +35,7 @@ extension Store {
                 guard case .object(let payload)? = try? JSONParser.parse(try row.text(2)),
                     let message = TrackingMessage(storedPayload: payload)
                 else {
-                    parked.append([.int(0), .text(workspaceID), .int(seq)])
+                    parked.append([.int(Self.parkedProfileID), .text(workspaceID), .int(seq)])
                     continue
                 }
                 if let index = byWorkspace.firstIndex(where: { $0.0 == workspaceID }) {
@@ -64,7 +67,7 @@ extension Store {
         for (seq, message) in messages {
             let identities = extractor.extract(from: message).identities
             if identities.isEmpty {
-                parked.append([.int(0), .text(workspaceID), .int(seq)])
+                parked.append([.int(Self.parkedProfileID), .text(workspaceID), .int(seq)])
             } else {
                 events.append(.init(seq: seq, message: message, identities: identities))
             }
