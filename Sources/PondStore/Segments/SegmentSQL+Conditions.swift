@@ -153,7 +153,7 @@ extension SegmentSQL {
                 guard count > 0 else { return .constant(true) }
                 return named(
                     frequency.event, frequency.filters, window,
-                    group: count == 1 ? nil : "COUNT(*) >= \(bind: Int64(count))")
+                    group: count == 1 ? nil : { "\($0.count) >= \(bind: Int64(count))" })
             }
             let count = frequency.count
             switch frequency.bound {
@@ -181,49 +181,75 @@ extension SegmentSQL {
             case (.after, false):
                 return named(time.event, time.filters, ["e.ts >= \(bind: start)"], group: nil)
             case (.within, _):
-                let t: SQLFragment = first ? "MIN(e.ts)" : "MAX(e.ts)"
-                return named(time.event, time.filters, [], group: "\(t) >= \(bind: start) AND \(t) <= \(bind: end)")
+                return named(time.event, time.filters, []) { aggregates in
+                    let t = first ? aggregates.first : aggregates.last
+                    return "\(t) >= \(bind: start) AND \(t) <= \(bind: end)"
+                }
             case (.after, true):
-                return named(time.event, time.filters, [], group: "MIN(e.ts) >= \(bind: start)")
+                return named(time.event, time.filters, []) { "\($0.first) >= \(bind: start)" }
             case (.before, false):
-                return named(time.event, time.filters, [], group: "MAX(e.ts) < \(bind: start)")
+                return named(time.event, time.filters, []) { "\($0.last) < \(bind: start)" }
             }
         }
+
+        /// The per-root aggregates a `HAVING` test may use.
+        struct Aggregates {
+            var count: SQLFragment
+            var first: SQLFragment
+            var last: SQLFragment
+        }
+
+        /// A `HAVING` test over a root's matching events.
+        typealias Having = (Aggregates) -> SQLFragment
 
         /// Roots with `track` events named `name` passing `filters` and `conditions`; with `group`, only roots whose
         /// events together pass that `HAVING` test.
         ///
         /// A full evaluation reads `event_facts`, where the events of one name and time range are one run of narrow
-        /// rows in key order; one restricted to `among` reads `events` through the members' index entries instead.
+        /// rows in key order. They are grouped by member profile first and only then joined to `profiles` for the
+        /// root: the groups come out in profile order, so the join walks `profiles` in key order once instead of
+        /// looking up a random profile per event. An evaluation restricted to `among` reads `events` through the
+        /// members' index entries instead.
         private func named(
             _ name: String, _ filters: [SegmentCondition.PropertyFilter], _ conditions: [SQLFragment],
-            group: SQLFragment?
+            group: Having? = nil
         ) -> Formula {
             guard let name = storedName(name) else { return .constant(false) }
-            let facts = among == nil
-            let properties: JSONValueSQL.Properties = facts ? .object("e.properties") : .payload("e.payload")
-            let tests = filters.map { filter in
-                sql.test(filter.predicate, .property(filter.key, of: properties, dialect))
-            }
             let event: SQLFragment = "\(indexed("e.event")) = \(bind: name)"
-            if facts { return events(in: "event_facts e", [event] + conditions + tests, group: group) }
-            // `e.type = 'track'` is written out so both dialects match the partial index `events_name`.
-            return events(in: "events e", ["e.type = 'track'", event] + conditions + tests, group: group)
+            guard among == nil else {
+                let tests = filters.map { sql.test($0.predicate, .property($0.key, of: .payload("e.payload"), dialect)) }
+                // `e.type = 'track'` is written out so both dialects match the partial index `events_name`.
+                return events(in: "events e", ["e.type = 'track'", event] + conditions + tests, group: group)
+            }
+            let tests = filters.map { sql.test($0.predicate, .property($0.key, of: .object("e.properties"), dialect)) }
+            let perMember: SQLFragment = """
+                SELECT e.profile_id, COUNT(*) AS n, MIN(e.ts) AS first_ts, MAX(e.ts) AS last_ts FROM event_facts e \
+                WHERE e.workspace_id = \(workspace) AND \(SQLFragment.joined([event] + conditions + tests, separator: " AND ")) \
+                GROUP BY e.profile_id
+                """
+            let aggregates = Aggregates(count: "SUM(g.n)", first: "MIN(g.first_ts)", last: "MAX(g.last_ts)")
+            return .member(
+                """
+                SELECT m.canonical_id AS root FROM (\(perMember)) g \
+                JOIN profiles m ON m.workspace_id = \(workspace) AND m.id = g.profile_id\(grouping(group, aggregates))
+                """)
         }
 
         /// The roots of the members that rows of `table` (aliased `e`) passing `conditions` belong to.
-        private func events(in table: SQLFragment, _ conditions: [SQLFragment], group: SQLFragment?) -> Formula {
-            var grouping: SQLFragment = ""
-            if let group {
-                grouping = " GROUP BY m.canonical_id HAVING \(group)"
-            } else if dialect == .postgres {
-                grouping = " GROUP BY m.canonical_id"  // a LEFT JOIN needs each root once
-            }
+        private func events(in table: SQLFragment, _ conditions: [SQLFragment], group: Having?) -> Formula {
+            let aggregates = Aggregates(count: "COUNT(*)", first: "MIN(e.ts)", last: "MAX(e.ts)")
             return .member(
                 """
                 SELECT m.canonical_id AS root FROM \(members(table, "e")) \
-                AND \(SQLFragment.joined(conditions, separator: " AND "))\(grouping)
+                AND \(SQLFragment.joined(conditions, separator: " AND "))\(grouping(group, aggregates))
                 """)
+        }
+
+        /// ` GROUP BY` root with the `HAVING` test; on Postgres also without one, since a `LEFT JOIN` needs each
+        /// root once.
+        private func grouping(_ group: Having?, _ aggregates: Aggregates) -> SQLFragment {
+            if let group { return " GROUP BY m.canonical_id HAVING \(group(aggregates))" }
+            return dialect == .postgres ? " GROUP BY m.canonical_id" : ""
         }
 
         // MARK: Helpers
