@@ -17,19 +17,7 @@ struct Console {
     /// the test client would otherwise run the stitching and intelligence services, whose start-up sweep and
     /// once-a-second drain would race with what a test does. Tests call `settle()` instead.
     static func run(_ body: @Sendable (Console) async throws -> Void) async throws {
-        let path = FileManager.default.temporaryDirectory.appendingPathComponent("pond-intel-\(UUID().uuidString).sqlite").path
-        defer { for suffix in ["", "-wal", "-shm"] { try? FileManager.default.removeItem(atPath: path + suffix) } }
-        let clock = TestClock()
-        var logger = Logger(label: "test")
-        logger.logLevel = .critical
-        let runtime = PondRuntime(store: Store(database: try SQLiteDatabase(path: path)), clock: clock, logger: logger)
-        let created = try await runtime.provisioner.createWorkspace(name: "acme")
-        let pond = TestPond(
-            runtime: runtime, clock: clock, workspaceID: created.workspace.id, adminKey: created.adminKey.secret,
-            writeKey: created.writeKey.secret)
-        let app = buildApplication(
-            runtime: runtime, configuration: ServerConfiguration(rootKey: TestPond.rootKey, stitching: false))
-        try await app.test(.router) { client in try await body(Console(pond: pond, client: client)) }
+        try await TestPond.run(stitching: false) { pond, client in try await body(Console(pond: pond, client: client)) }
     }
 
     func get(_ uri: String) async throws -> TestResponse {

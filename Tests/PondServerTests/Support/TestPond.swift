@@ -28,8 +28,9 @@ struct TestPond: Sendable {
     let writeKey: String
     static let rootKey = "root-secret"
 
+    /// - Parameter stitching: whether the app runs its stitching service (the intelligence service never runs here).
     static func run(
-        limits: MessageParser.Limits = .init(), rootKey: String? = TestPond.rootKey,
+        limits: MessageParser.Limits = .init(), rootKey: String? = TestPond.rootKey, stitching: Bool = true,
         _ body: @Sendable (TestPond, any TestClientProtocol) async throws -> Void
     ) async throws {
         let path = FileManager.default.temporaryDirectory.appendingPathComponent("pond-server-\(UUID().uuidString).sqlite").path
@@ -42,7 +43,9 @@ struct TestPond: Sendable {
         let pond = TestPond(
             runtime: runtime, clock: clock, workspaceID: created.workspace.id, adminKey: created.adminKey.secret,
             writeKey: created.writeKey.secret)
-        let app = buildApplication(runtime: runtime, configuration: ServerConfiguration(rootKey: rootKey, limits: limits, intelligence: false))
+        let app = buildApplication(
+            runtime: runtime,
+            configuration: ServerConfiguration(rootKey: rootKey, limits: limits, stitching: stitching, intelligence: false))
         try await app.test(.router) { client in try await body(pond, client) }
     }
 
