@@ -62,7 +62,7 @@ extension SegmentSQL {
             case .channelPresent(let channel):
                 guard let channel = storedName(channel), channel.utf8.elementsEqual(Store.systemChannel.utf8) == false
                 else { return .constant(false) }
-                return events(in: "events e", ["e.channel = \(bind: channel)"], group: nil)
+                return events(["e.channel = \(bind: channel)"], group: nil)
             case .inSegment(let segment):
                 return keyedByRoot("segment_members", column: "segment_id", equals: segment)
             case .consent(let purpose, let state):
@@ -216,12 +216,11 @@ extension SegmentSQL {
         ) -> Formula {
             guard let name = storedName(name) else { return .constant(false) }
             let event: SQLFragment = "\(indexed("e.event")) = \(bind: name)"
-            guard among == nil else {
-                let tests = filters.map { sql.test($0.predicate, .property($0.key, of: .payload("e.payload"), dialect)) }
-                // `e.type = 'track'` is written out so both dialects match the partial index `events_name`.
-                return events(in: "events e", ["e.type = 'track'", event] + conditions + tests, group: group)
-            }
-            let tests = filters.map { sql.test($0.predicate, .property($0.key, of: .object("e.properties"), dialect)) }
+            let facts = among == nil
+            let properties: JSONValueSQL.Properties = facts ? .object("e.properties") : .payload("e.payload")
+            let tests = filters.map { sql.test($0.predicate, .property($0.key, of: properties, dialect)) }
+            // `e.type = 'track'` is written out so both dialects match the partial index `events_name`.
+            guard facts else { return events(["e.type = 'track'", event] + conditions + tests, group: group) }
             let perMember: SQLFragment = """
                 SELECT e.profile_id, COUNT(*) AS n, MIN(e.ts) AS first_ts, MAX(e.ts) AS last_ts FROM event_facts e \
                 WHERE e.workspace_id = \(workspace) AND \(SQLFragment.joined([event] + conditions + tests, separator: " AND ")) \
@@ -235,12 +234,12 @@ extension SegmentSQL {
                 """)
         }
 
-        /// The roots of the members that rows of `table` (aliased `e`) passing `conditions` belong to.
-        private func events(in table: SQLFragment, _ conditions: [SQLFragment], group: Having?) -> Formula {
+        /// The roots of the members that events passing `conditions` belong to.
+        private func events(_ conditions: [SQLFragment], group: Having?) -> Formula {
             let aggregates = Aggregates(count: "COUNT(*)", first: "MIN(e.ts)", last: "MAX(e.ts)")
             return .member(
                 """
-                SELECT m.canonical_id AS root FROM \(members(table, "e")) \
+                SELECT m.canonical_id AS root FROM \(members("events e", "e")) \
                 AND \(SQLFragment.joined(conditions, separator: " AND "))\(grouping(group, aggregates))
                 """)
         }
