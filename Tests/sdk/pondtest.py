@@ -311,6 +311,13 @@ class Workspace:
             headers={"Authorization": f"Bearer {self.admin_key}"}, timeout=30,
         )
 
+    def admin(self, method: str, path: str, body: Any = None, params: Optional[dict] = None) -> requests.Response:
+        """Any management API call with the admin key; `body` is sent as JSON."""
+        return self._session.request(
+            method, self.base_url + path, params=params, json=body,
+            headers={"Authorization": f"Bearer {self.admin_key}"}, timeout=60,
+        )
+
     def get_profile(self, id_type: str, value: str) -> Optional[dict]:
         r = self.admin_get("/api/v1/profiles", params={"identity": f"{id_type}:{value}"})
         if r.status_code == 404:
