@@ -112,12 +112,11 @@ enum Migrations {
             CREATE INDEX events_name ON events(event, ts) WHERE type = 'track';
             """),
         // `event_facts`: the `track` events of stitched profiles (not parked ones, `Store.parkedProfileID` = 0)
-        // with only their `properties`, clustered by
-        // (workspace, event, time). Full segment evaluations and RFM runs ask for "this event in this window": on
-        // `events` that is one random row read and one parse of a whole payload per event, here a run of narrow
-        // rows in key order. Triggers keep it in step with every write to `events` (stitching attaches profile ids;
-        // events never move), so no write path can forget it. (003 is Postgres' SQL functions; SQLite defines them
-        // in Swift.)
+        // with only their `properties`, clustered by (workspace, event, time). Full segment evaluations and RFM
+        // runs ask for "this event in this window": on `events` that is one random row read and one parse of a
+        // whole payload per event, here a run of narrow rows in key order. Triggers keep it in step with every
+        // write to `events` (stitching attaches profile ids; events never move), so no write path can forget it.
+        // (003 is Postgres' SQL functions; SQLite defines them in Swift.)
         Migration(name: "004_event_facts", sql: """
             CREATE TABLE event_facts (
                 workspace_id TEXT NOT NULL, event TEXT NOT NULL, ts INTEGER NOT NULL, seq INTEGER NOT NULL,
