@@ -89,7 +89,7 @@ struct IngestBench: AsyncParsableCommand {
         configuration.connectionPool.concurrentHTTP1ConnectionsPerHostSoftLimit = concurrency
         let client = HTTPClient(eventLoopGroupProvider: .singleton, configuration: configuration)
         let authorization = "Basic " + Data("\(writeKey):".utf8).base64EncodedString()
-        let next = Counter()
+        let next = WorkCounter()
         let start = ContinuousClock.now
         let results = try await withThrowingTaskGroup(of: ([Double], Int).self) { group in
             for _ in 0..<concurrency {
@@ -129,7 +129,7 @@ struct IngestBench: AsyncParsableCommand {
 
     /// The same rows through the same SQL, one transaction per batch, with the same number of concurrent writers.
     static func rawInsert(rows: [[[SQLValue]]], store: Store, concurrency: Int) async throws -> Double {
-        let next = Counter()
+        let next = WorkCounter()
         let start = ContinuousClock.now
         try await withThrowingTaskGroup(of: Void.self) { group in
             for _ in 0..<concurrency {
@@ -153,19 +153,6 @@ struct IngestBench: AsyncParsableCommand {
     }
 
     static func ms(_ seconds: Double) -> String { String(format: "%.1f", seconds * 1000) }
-}
-
-/// A lock-protected counter handing out work indices to concurrent workers.
-final class Counter: Sendable {
-    private let value = Mutex(0)
-
-    func take(below limit: Int) -> Int? {
-        value.withLock { value in
-            guard value < limit else { return nil }
-            defer { value += 1 }
-            return value
-        }
-    }
 }
 
 extension Duration {

@@ -22,9 +22,20 @@ public struct OrderSummary: Sendable, Hashable, Codable {
     /// log, takes care of that. A late-arriving older order leaves `lastOrderAt` where it was.
     public func recording(orderAt: Instant, amount: Double?) -> OrderSummary {
         var next = self
-        next.orderCount += 1
-        next.totalAmount += amount ?? 0
-        next.lastOrderAt = max(lastOrderAt, orderAt)
+        next.record(orderAt: orderAt, amount: amount)
         return next
+    }
+
+    public mutating func record(orderAt: Instant, amount: Double?) {
+        orderCount += 1
+        totalAmount += amount ?? 0
+        lastOrderAt = max(lastOrderAt, orderAt)
+    }
+
+    /// The summary of both profiles' orders, for summaries of one profile gathered from separate parts of the log.
+    public func adding(_ other: OrderSummary) -> OrderSummary {
+        OrderSummary(
+            profileID: profileID, lastOrderAt: max(lastOrderAt, other.lastOrderAt), orderCount: orderCount + other.orderCount,
+            totalAmount: totalAmount + other.totalAmount)
     }
 }

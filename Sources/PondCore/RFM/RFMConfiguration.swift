@@ -66,6 +66,9 @@ public struct RFMConfiguration: Sendable, Equatable, Codable {
         return nil
     }
 
+    /// Reads amounts from stored `properties` text the way `amount(in:)` reads them from a parsed object.
+    public var amountReader: AmountReader { AmountReader(properties: amountProperties) }
+
     /// The first problem that would make scores meaningless, or nothing. The API checks this before storing a
     /// configuration, and `RFMScorer` refuses an invalid one, so a bad edit never reaches a scheduled run.
     public func validate() throws(RFMConfigurationError) {
@@ -87,5 +90,47 @@ extension String {
         while view.first == " " { view.removeFirst() }
         while view.last == " " { view.removeLast() }
         return view
+    }
+}
+
+/// `RFMConfiguration.amount(in:)` for a stored `properties` object read straight from its JSON text: what a full
+/// run does for each of millions of orders, so it compares the members' key bytes with the amount properties
+/// (prepared once, here) instead of parsing the document. The last of repeated keys counts, as in a parsed
+/// document.
+public final class AmountReader: Sendable {
+    private let names: [String]
+    private let keys: [[UInt8]]
+    /// Byte comparison decides equality only between ASCII strings; any other key is compared as a `String`
+    /// (canonical equivalence, as the parser's dictionaries do).
+    private let asciiNames: Bool
+
+    init(properties: [String]) {
+        names = properties
+        keys = properties.map { Array($0.utf8) }
+        asciiNames = properties.allSatisfy { $0.utf8.allSatisfy { $0 < 0x80 } }
+    }
+
+    public func amount(inJSONObject text: UnsafeBufferPointer<UInt8>) -> Double? {
+        withUnsafeTemporaryAllocation(of: Double?.self, capacity: keys.count) { found in
+            found.initialize(repeating: nil)
+            let walked = JSONMemberScanner.forEachMember(in: text) { member in
+                let key = member.key
+                if asciiNames, !member.keyHasEscapes, key.allSatisfy({ $0 < 0x80 }) {
+                    for index in keys.indices where keys[index].count == key.count {
+                        if keys[index].withUnsafeBufferPointer({ $0.elementsEqual(key) }) { found[index] = JSONMemberScanner.number(member.value) }
+                    }
+                } else if let decoded = member.decodedKey {
+                    for index in names.indices where names[index] == decoded {
+                        found[index] = JSONMemberScanner.number(member.value)
+                    }
+                }
+            }
+            guard walked else {
+                guard case .object(let properties)? = try? JSONParser.parse(text) else { return nil }
+                return RFMConfiguration(amountProperties: names).amount(in: properties)
+            }
+            for value in found where value != nil { return value }
+            return nil
+        }
     }
 }

@@ -62,15 +62,58 @@ public struct RFMCutPoints: Sendable, Hashable, Codable {
 
     /// For k = 1 … buckets − 1: the lowest integer value whose percent rank (ties low) earns score k + 1.
     static func lowestValuesEarningEachStep(_ values: [Int64], buckets: Int) -> [Int64] {
-        let sorted = values.sorted()
-        let n = sorted.count
-        return (1..<buckets).map { k in
+        let n = values.count
+        let positions = (1..<buckets).map { k in
             // Beating m members earns the step: B × m / (n − 1) ≥ k ⇔ m ≥ ⌈k(n − 1) / B⌉. With n = 1 that bound is
             // 0, which would hand the lone profile the top score; requiring one member beaten keeps "ties low".
-            let beaten = max(1, (k * (n - 1) + buckets - 1) / buckets)
-            return sorted[beaten - 1] + 1
+            max(1, (k * (n - 1) + buckets - 1) / buckets) - 1
+        }
+        return orderStatistics(values, at: positions).map { $0 + 1 }
+    }
+
+    /// `values.sorted()[p]` for each of `positions` (ascending), without sorting: a full run needs four order
+    /// statistics of 800K values per dimension, and selection finds them in linear expected time.
+    ///
+    /// Quickselect with three-way partitioning, because RFM values tie massively (most buyers have one order);
+    /// a range that fails to shrink after many rounds is sorted instead, so no input is quadratic.
+    static func orderStatistics(_ values: [Int64], at positions: [Int]) -> [Int64] {
+        var a = values
+        var lower = 0
+        return positions.map { k in
+            var (lo, hi, rounds) = (lower, a.count, 0)
+            lower = k
+            while true {
+                rounds += 1
+                if hi - lo <= 32 || rounds > 64 {
+                    a[lo..<hi].sort()
+                    return a[k]
+                }
+                let pivot = median(a[lo], a[lo + (hi - lo) / 2], a[hi - 1])
+                var (less, index, greater) = (lo, lo, hi)
+                while index < greater {
+                    if a[index] < pivot {
+                        a.swapAt(less, index)
+                        less += 1
+                        index += 1
+                    } else if a[index] > pivot {
+                        greater -= 1
+                        a.swapAt(index, greater)
+                    } else {
+                        index += 1
+                    }
+                }
+                if k < less {
+                    hi = less
+                } else if k >= greater {
+                    lo = greater
+                } else {
+                    return pivot
+                }
+            }
         }
     }
+
+    private static func median(_ a: Int64, _ b: Int64, _ c: Int64) -> Int64 { max(min(a, b), min(max(a, b), c)) }
 
     /// An amount as whole cents (分), so that 99.999 and 100.00 tie instead of ranking apart on float noise.
     /// Clamped far beyond any real order total so that garbage input cannot trap the conversion.

@@ -21,15 +21,35 @@ public struct RFMScore: Sendable, Hashable, Codable {
 
 /// The outcome of a full run: every scored profile, and the cut points to score profiles against until the next run.
 public struct RFMRun: Sendable, Equatable {
+    /// One scored profile: its order summary and the score it earned.
+    public struct Scored: Sendable, Hashable {
+        public var summary: OrderSummary
+        public var score: RFMScore
+
+        public var profileID: Int64 { summary.profileID }
+    }
+
     public var computedAt: Instant
     /// Nil only when quantile scoring had nobody to rank (no orders in the window at all).
     public var cutPoints: RFMCutPoints?
-    /// Keyed by profile id. Profiles without an order in the window are absent, not scored `111`.
-    public var scores: [Int64: RFMScore]
+    /// In the order of the population the run was given. A list rather than a dictionary: a run over 800K buyers
+    /// is mostly walked once by whoever stores it, and inserting every score into a hash table cost as much as
+    /// scoring. Profiles without an order in the window are absent, not scored `111`.
+    public var scored: [Scored]
 
-    public init(computedAt: Instant, cutPoints: RFMCutPoints?, scores: [Int64: RFMScore]) {
+    public init(computedAt: Instant, cutPoints: RFMCutPoints?, scored: [Scored]) {
         self.computedAt = computedAt
         self.cutPoints = cutPoints
-        self.scores = scores
+        self.scored = scored
+    }
+
+    /// Scores keyed by profile id.
+    public var scores: [Int64: RFMScore] {
+        Dictionary(scored.map { ($0.profileID, $0.score) }, uniquingKeysWith: { first, _ in first })
+    }
+
+    /// Runs are equal when they give the same profiles the same scores, whatever order the population came in.
+    public static func == (a: RFMRun, b: RFMRun) -> Bool {
+        a.computedAt == b.computedAt && a.cutPoints == b.cutPoints && a.scores == b.scores
     }
 }

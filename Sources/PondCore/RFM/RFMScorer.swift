@@ -27,12 +27,11 @@ public struct RFMScorer: Sendable {
     public func run(_ population: [OrderSummary], now: Instant) -> RFMRun {
         let eligible = population.filter { isInWindow($0, now: now) }
         guard let cutPoints = cutPoints(forEligible: eligible, now: now) else {
-            return RFMRun(computedAt: now, cutPoints: nil, scores: [:])
+            return RFMRun(computedAt: now, cutPoints: nil, scored: [])
         }
-        var scores: [Int64: RFMScore] = [:]
-        scores.reserveCapacity(eligible.count)
-        for summary in eligible { scores[summary.profileID] = score(summary, cutPoints: cutPoints, now: now) }
-        return RFMRun(computedAt: now, cutPoints: cutPoints, scores: scores)
+        return RFMRun(
+            computedAt: now, cutPoints: cutPoints,
+            scored: eligible.map { RFMRun.Scored(summary: $0, score: score($0, cutPoints: cutPoints, now: now)) })
     }
 
     /// The cut points a full run at `now` would use: ranked from the population for quantiles, the brand's own for

@@ -107,18 +107,18 @@ public final class IntelligenceService: Service, Sendable {
     }
 
     /// A full RFM run: ranks every buyer in the window and stores scores, layer changes and the new cut points.
-    public func runRFM(workspaceID: String) async throws -> (scored: Int, layerChanges: Int) {
+    /// `moved` lists the profiles whose score or layer changed (new and dropped ones included).
+    public func runRFM(workspaceID: String) async throws -> (scored: Int, layerChanges: Int, moved: [Int64]) {
         let models = try await WorkspaceModels.load(store, workspaceID: workspaceID)
         let now = clock.now()
         let configuration = models.rfm.configuration
-        // The run's two big reads go to two reader connections at once.
+        // The stored scores are read while the orders are: they only decide what to rewrite.
         async let existing = store.rfmScores(workspaceID: workspaceID)
         let summaries = try await store.orderSummaries(workspaceID: workspaceID, configuration: configuration, now: now)
         let run = models.rfm.run(summaries, now: now)
         let changes = try await store.applyRFMRun(
-            workspaceID: workspaceID, run: run, summaries: summaries, existing: try await existing,
-            configuration: configuration)
-        return (run.scores.count, changes)
+            workspaceID: workspaceID, run: run, existing: try await existing, configuration: configuration)
+        return (run.scored.count, changes.layerChanges, changes.moved)
     }
 
     /// Re-derives the dormancy window from the brand's repurchase rhythm and moves every profile along as time

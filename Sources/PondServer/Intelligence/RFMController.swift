@@ -72,13 +72,8 @@ struct RFMController: Sendable {
     /// A full run. The run itself only rescores; profiles whose score or layer changed are then queued, so that
     /// segments and auto-tag rules reading RFM follow within moments.
     private func run(_ workspaceID: String) async throws -> JSONValue {
-        let before = try await store.rfmScores(workspaceID: workspaceID)
         let result = try await runtime.intelligence.runRFM(workspaceID: workspaceID)
-        let after = try await store.rfmScores(workspaceID: workspaceID)
-        let moved = Set(before.keys).union(after.keys).filter { id in
-            guard let old = before[id], let new = after[id] else { return true }
-            return (old.r, old.f, old.m, old.layer) != (new.r, new.f, new.m, new.layer)
-        }
+        let moved = result.moved
         try await store.queueProfiles(workspaceID: workspaceID, moved, at: runtime.clock.now())
         runtime.intelligence.notify()
         return [

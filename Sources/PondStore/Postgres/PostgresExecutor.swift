@@ -26,23 +26,32 @@ struct PostgresExecutor: SQLExecutor {
     }
 
     func query(_ sql: String, _ binds: [SQLValue]) async throws -> [SQLRow] {
+        var rows: [SQLRow] = []
+        try await forEachRow(sql, binds) { row in rows.append(row) }
+        return rows
+    }
+
+    func forEachRow(_ sql: String, _ binds: [SQLValue], _ body: (borrowing SQLRowCursor) throws -> Void) async throws {
+        try await forEachRow(sql, binds) { row in try body(SQLRowCursor(source: .row(row))) }
+    }
+
+    /// Rows as they arrive from the server, so a large scan never holds all of them.
+    private func forEachRow(_ sql: String, _ binds: [SQLValue], _ body: (SQLRow) throws -> Void) async throws {
         let statement = statements[sql]
         try check(binds.count, for: statement, portable: sql)
         let query = PostgresQuery(unsafeSQL: statement.sql, binds: try bindings(binds))
-        var rows: [SQLRow] = []
         do {
             for try await row in try await connection.query(query, logger: logger) {
                 var values: [SQLValue] = []
                 values.reserveCapacity(row.count)
                 for cell in row { values.append(try Self.value(of: cell)) }
-                rows.append(SQLRow(values))
+                try body(SQLRow(values))
             }
         } catch let error as StoreError {
             throw error
         } catch {
             throw StoreError.postgres(error, in: sql)
         }
-        return rows
     }
 
     /// Sends a single-row INSERT as multi-row INSERTs (one round trip per chunk rather than per row) and anything

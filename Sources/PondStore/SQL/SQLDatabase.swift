@@ -14,6 +14,9 @@ public protocol SQLExecutor: Sendable {
     /// Runs one statement once per row of binds (a prepared statement reused); returns rows changed in total.
     @discardableResult
     func executeMany(_ sql: String, _ rows: [[SQLValue]]) async throws -> Int
+    /// Hands each row of a query to `body` as it is read instead of collecting them: for scans too large to hold
+    /// as `SQLRow`s cheaply.
+    func forEachRow(_ sql: String, _ binds: [SQLValue], _ body: (borrowing SQLRowCursor) throws -> Void) async throws
 }
 
 extension SQLExecutor {

@@ -96,34 +96,53 @@ final class SQLiteConnection: @unchecked Sendable {
     }
 
     func query(_ sql: String, _ binds: [SQLValue]) throws -> [SQLRow] {
+        var rows: [SQLRow] = []
+        try forEachRow(sql, binds) { statement in
+            let columns = sqlite3_column_count(statement)
+            var values: [SQLValue] = []
+            values.reserveCapacity(Int(columns))
+            for column in 0..<columns { values.append(Self.value(statement, column)) }
+            rows.append(SQLRow(values))
+        }
+        return rows
+    }
+
+    /// Steps through a query's rows, handing `body` the statement positioned on each.
+    func forEachRow(_ sql: String, _ binds: [SQLValue], _ body: (OpaquePointer) throws -> Void) throws {
         let statement = try prepare(sql)
         defer { sqlite3_reset(statement) }
         try bind(binds, to: statement)
-        var rows: [SQLRow] = []
-        let columns = sqlite3_column_count(statement)
         while true {
             let rc = sqlite3_step(statement)
             if rc == SQLITE_DONE { break }
             guard rc == SQLITE_ROW else { throw lastError(sql) }
-            var values: [SQLValue] = []
-            values.reserveCapacity(Int(columns))
-            for column in 0..<columns {
-                switch sqlite3_column_type(statement, column) {
-                case SQLITE_INTEGER: values.append(.int(sqlite3_column_int64(statement, column)))
-                case SQLITE_FLOAT: values.append(.double(sqlite3_column_double(statement, column)))
-                case SQLITE_NULL: values.append(.null)
-                default:
-                    if let text = sqlite3_column_text(statement, column) {
-                        let count = Int(sqlite3_column_bytes(statement, column))
-                        values.append(.text(String(decoding: UnsafeBufferPointer(start: text, count: count), as: UTF8.self)))
-                    } else {
-                        values.append(.null)
-                    }
-                }
-            }
-            rows.append(SQLRow(values))
+            try body(statement)
         }
-        return rows
+    }
+
+    static func value(_ statement: OpaquePointer, _ column: Int32) -> SQLValue {
+        switch sqlite3_column_type(statement, column) {
+        case SQLITE_INTEGER: return .int(sqlite3_column_int64(statement, column))
+        case SQLITE_FLOAT: return .double(sqlite3_column_double(statement, column))
+        case SQLITE_NULL: return .null
+        default: return withText(statement, column) { .text(String(decoding: $0, as: UTF8.self)) } ?? .null
+        }
+    }
+
+    /// The column's value when SQLite holds it as an integer.
+    static func integer(_ statement: OpaquePointer, _ column: Int32) -> Int64? {
+        sqlite3_column_type(statement, column) == SQLITE_INTEGER ? sqlite3_column_int64(statement, column) : nil
+    }
+
+    /// Lends a TEXT column's bytes, valid until the statement moves on.
+    static func withText<T>(_ statement: OpaquePointer, _ column: Int32, _ body: (UnsafeBufferPointer<UInt8>) throws -> T)
+        rethrows -> T?
+    {
+        let type = sqlite3_column_type(statement, column)
+        guard type == SQLITE_TEXT || type == SQLITE_BLOB, let text = sqlite3_column_text(statement, column) else {
+            return nil
+        }
+        return try body(UnsafeBufferPointer(start: text, count: Int(sqlite3_column_bytes(statement, column))))
     }
 }
 
@@ -137,4 +156,8 @@ struct SQLiteExecutor: SQLExecutor {
     func execute(_ sql: String, _ binds: [SQLValue]) async throws -> Int { try connection.execute(sql, binds) }
     func query(_ sql: String, _ binds: [SQLValue]) async throws -> [SQLRow] { try connection.query(sql, binds) }
     func executeMany(_ sql: String, _ rows: [[SQLValue]]) async throws -> Int { try connection.executeMany(sql, rows) }
+
+    func forEachRow(_ sql: String, _ binds: [SQLValue], _ body: (borrowing SQLRowCursor) throws -> Void) async throws {
+        try connection.forEachRow(sql, binds) { try body(SQLRowCursor(source: .sqlite($0))) }
+    }
 }

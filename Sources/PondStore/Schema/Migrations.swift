@@ -140,7 +140,25 @@ enum Migrations {
                 WHERE workspace_id = OLD.workspace_id AND event = OLD.event AND ts = OLD.ts AND seq = OLD.seq;
             END;
             """),
+        // `rfm_scores` clustered by its key: a full RFM run reads every score of a workspace, which on a rowid table
+        // is a walk of the key index plus one table look-up per score.
+        Migration(name: "005_rfm_scores_clustered", sql: """
+            CREATE TABLE rfm_scores_clustered (
+                workspace_id TEXT NOT NULL, profile_id INTEGER NOT NULL, r INTEGER NOT NULL, f INTEGER NOT NULL, m INTEGER NOT NULL,
+                layer TEXT NOT NULL, order_count INTEGER NOT NULL, total_amount REAL NOT NULL, last_order_at INTEGER NOT NULL,
+                scored_at INTEGER NOT NULL, PRIMARY KEY (workspace_id, profile_id)) WITHOUT ROWID;
+            INSERT INTO rfm_scores_clustered SELECT workspace_id, profile_id, r, f, m, layer, order_count, total_amount,
+                last_order_at, scored_at FROM rfm_scores;
+            DROP TABLE rfm_scores;
+            ALTER TABLE rfm_scores_clustered RENAME TO rfm_scores;
+            CREATE INDEX rfm_scores_layer ON rfm_scores(workspace_id, layer);
+            \(mergedProfilesIndex)
+            """),
     ]
+
+    /// The few profiles merged into another, which whole-workspace passes fold into their roots: without it,
+    /// finding them is a scan of every profile.
+    static let mergedProfilesIndex = "CREATE INDEX profiles_merged ON profiles(canonical_id) WHERE canonical_id <> id;"
 
     static let postgres: [Migration] = [
         Migration(name: "001_data_spine", sql: """
@@ -287,6 +305,8 @@ enum Migrations {
                 WHEN (OLD.type = 'track' AND OLD.event IS NOT NULL)
                 EXECUTE FUNCTION pond_event_facts();
             """),
+        // (`rfm_scores` is a heap with a key index here either way; only the index of merged profiles is new.)
+        Migration(name: "005_profiles_merged", sql: mergedProfilesIndex),
     ]
 
     /// Fills `event_facts` from `events`, in key order (also after a bulk load, see `Store.bulkLoad`).

@@ -86,29 +86,48 @@ public struct StoredStage: Sendable, Equatable {
     public var record: LifecycleStageRecord { LifecycleStageRecord(stage, since: since) }
 }
 
+/// The stored scores of a workspace by profile: what a full run compares its results with, so that unchanged
+/// scores are not rewritten.
+public struct StoredRFMScores: Sendable {
+    fileprivate var table: ProfileTable<StoredRFM>
+
+    public var count: Int { table.count }
+    public subscript(profileID: Int64) -> StoredRFM? { table.value(for: profileID) }
+    public var profileIDs: [Int64] { table.ids }
+}
+
 extension Store {
     // MARK: RFM
 
     public func rfmScore(workspaceID: String, profileID: Int64) async throws -> StoredRFM? {
         try await database.read { db in
-            try await db.query(
-                "SELECT \(Self.rfmColumns) FROM rfm_scores WHERE workspace_id = ? AND profile_id = ?", .text(workspaceID),
-                .int(profileID)
-            ).first.map(Self.rfm)
+            var score: StoredRFM?
+            try await db.forEachRow(
+                "SELECT \(Self.rfmColumns) FROM rfm_scores WHERE workspace_id = ? AND profile_id = ?",
+                [.text(workspaceID), .int(profileID)]
+            ) { score = try Self.rfm($0) }
+            return score
         }
     }
 
-    public func rfmScores(workspaceID: String) async throws -> [Int64: StoredRFM] {
+    /// Every stored score of a workspace. In profile order, which makes SQLite walk the primary key (the rows lie
+    /// in that order, see `applyRFMRun`) rather than the layer index, which would visit the rows at random.
+    public func rfmScores(workspaceID: String) async throws -> StoredRFMScores {
         try await database.read { db in
-            var scores: [Int64: StoredRFM] = [:]
-            for row in try await db.query(
-                "SELECT \(Self.rfmColumns) FROM rfm_scores WHERE workspace_id = ?", .text(workspaceID))
-            {
+            var scores = ProfileTable<StoredRFM>(capacity: try await Self.scoredProfiles(db, workspaceID))
+            try await db.forEachRow(
+                "SELECT \(Self.rfmColumns) FROM rfm_scores WHERE workspace_id = ? ORDER BY profile_id", [.text(workspaceID)]
+            ) { row in
                 let score = try Self.rfm(row)
-                scores[score.profileID] = score
+                scores.upsert(score.profileID, insert: { score }, update: { $0 = score })
             }
-            return scores
+            return StoredRFMScores(table: scores)
         }
+    }
+
+    /// How many profiles hold a score: what a full run will roughly score again, to size its tables up front.
+    private static func scoredProfiles(_ db: any SQLExecutor, _ workspaceID: String) async throws -> Int {
+        Int(try await db.query("SELECT COUNT(*) FROM rfm_scores WHERE workspace_id = ?", .text(workspaceID)).first?.int(0) ?? 0)
     }
 
     /// Profiles per layer and per cell.
@@ -128,113 +147,156 @@ extension Store {
         }
     }
 
-    /// Every cluster root's orders inside the window. Amounts are read with `RFMConfiguration.amount(in:)`
-    /// semantics so that full runs and incremental updates agree: the first amount property holding a number, or a
-    /// string a number can be read from.
+    /// Every cluster root's orders inside the window, amounts read with `RFMConfiguration.amount(in:)` semantics
+    /// (by its `AmountReader`, from the stored text) so that full runs and incremental updates agree.
     ///
     /// One key range of `event_facts` per order event name, folded into cluster roots here rather than joined to
     /// `profiles` in SQL: the facts come in time order, so a join would look up a random profile per order, which
     /// costs more than the scan itself. Only merged profiles have a root other than themselves, and they are few,
     /// so the map from member to root is small.
-    public func orderSummaries(workspaceID: String, configuration: RFMConfiguration, now: Instant) async throws
-        -> [OrderSummary]
-    {
-        let amounts = configuration.amountProperties.map { key -> SQLFragment in
-            let value = JSONValueSQL.property(key, of: .object("e.properties"), dialect)
-            let kinds: SQLFragment = dialect == .sqlite ? "('integer', 'real', 'text')" : "('number', 'string')"
-            return "CASE WHEN \(value.kind) IN \(kinds) THEN \(value.text) END"
+    ///
+    /// The window is cut into slices of time shared out among one worker per core, each in its own read
+    /// transaction: each order lies in exactly one slice, so none is counted twice although the workers read
+    /// separate snapshots. Workers take the next slice whenever they finish one, because orders are rarely spread
+    /// evenly over time (a growing brand has most of them recently) and a worker may start late, behind other
+    /// reads of the same run. `workers` is one per core by default.
+    public func orderSummaries(
+        workspaceID: String, configuration: RFMConfiguration, now: Instant,
+        workers: Int = ProcessInfo.processInfo.activeProcessorCount
+    ) async throws -> [OrderSummary] {
+        let (rootOf, expected) = try await database.read { db in
+            var rootOf: [Int64: Int64] = [:]
+            try await db.forEachRow(
+                "SELECT id, canonical_id FROM profiles WHERE workspace_id = ? AND canonical_id <> id", [.text(workspaceID)]
+            ) { row in rootOf[try row.int(0)] = try row.int(1) }
+            return (rootOf, try await Self.scoredProfiles(db, workspaceID))
         }
-        let names = SQLFragment.list(configuration.orderEvents.map(SQLValue.text))
-        let orders: SQLFragment = """
-            SELECT e.profile_id, e.ts, \(SQLFragment.joined(amounts, separator: ", ", empty: "NULL")) FROM event_facts e
-            WHERE e.workspace_id = \(bind: workspaceID) AND e.event IN (\(names))
-                AND e.ts >= \(bind: now.adding(days: -configuration.windowDays).millisecondsSinceEpoch)
-            """
-        let (rows, merged) = try await database.read { db in
-            (
-                try await db.query(orders.sql, orders.binds),
-                try await db.query(
-                    "SELECT id, canonical_id FROM profiles WHERE workspace_id = ? AND canonical_id <> id",
-                    .text(workspaceID))
-            )
-        }
-        var rootOf: [Int64: Int64] = [:]
-        for row in merged { rootOf[try row.int(0)] = try row.int(1) }
-        var summaries: [Int64: OrderSummary] = [:]
-        for row in rows {
-            let member = try row.int(0)
-            let root = rootOf[member] ?? member
-            let at = try row.instant(1)
-            var amount: Double?
-            for index in 2..<row.values.count {
-                if let value = Self.amount(row[index]) {
-                    amount = value
-                    break
+        let start = now.adding(days: -configuration.windowDays).millisecondsSinceEpoch
+        let slices = Self.timeSlices(from: start, to: now.millisecondsSinceEpoch, count: 16 * max(1, workers))
+        let next = WorkCounter()
+        let parts = try await withThrowingTaskGroup(of: ProfileTable<OrderSummary>.self) { group in
+            for _ in 0..<max(1, workers) {
+                group.addTask {
+                    try await self.database.read { db in
+                        var summaries = ProfileTable<OrderSummary>(capacity: max(1024, expected))
+                        while let slice = next.take(below: slices.count) {
+                            try await Self.orderSummaries(
+                                db, workspaceID, configuration, slices[slice], rootOf: rootOf, into: &summaries)
+                        }
+                        return summaries
+                    }
                 }
             }
-            summaries[root] =
-                summaries[root]?.recording(orderAt: at, amount: amount)
-                ?? OrderSummary(profileID: root, lastOrderAt: at, orderCount: 1, totalAmount: amount ?? 0)
+            var parts: [ProfileTable<OrderSummary>] = []
+            for try await part in group { parts.append(part) }
+            return parts.sorted { $0.count > $1.count }
         }
-        return Array(summaries.values)
+        guard var all = parts.first else { return [] }
+        for part in parts.dropFirst() {
+            for (root, summary) in zip(part.ids, part.values) {
+                all.upsert(root, insert: { summary }, update: { $0 = $0.adding(summary) })
+            }
+        }
+        return all.values
     }
 
-    private static func amount(_ value: SQLValue) -> Double? {
-        let parsed: Double?
-        switch value {
-        case .int(let i): parsed = Double(i)
-        case .double(let d): parsed = d
-        case .text(let t): parsed = Double(t.trimmingCharacters(in: CharacterSet(charactersIn: " ")))
-        case .null: parsed = nil
+    /// `[from, to)` cut into `count` equal ranges; the last is open-ended, so orders stamped after `to` still count.
+    static func timeSlices(from: Int64, to: Int64, count: Int) -> [(from: Int64, before: Int64?)] {
+        let width = max(1, (to - from) / Int64(max(1, count)))
+        var slices: [(from: Int64, before: Int64?)] = []
+        var lower = from
+        while slices.count < count - 1, lower + width < to {
+            slices.append((lower, lower + width))
+            lower += width
         }
-        return parsed.flatMap { $0.isFinite ? $0 : nil }
+        slices.append((lower, nil))
+        return slices
+    }
+
+    private static func orderSummaries(
+        _ db: any SQLExecutor, _ workspaceID: String, _ configuration: RFMConfiguration,
+        _ slice: (from: Int64, before: Int64?), rootOf: [Int64: Int64], into summaries: inout ProfileTable<OrderSummary>
+    ) async throws {
+        let names = SQLFragment.list(configuration.orderEvents.map(SQLValue.text))
+        var orders: SQLFragment = """
+            SELECT e.profile_id, e.ts, e.properties FROM event_facts e
+            WHERE e.workspace_id = \(bind: workspaceID) AND e.event IN (\(names)) AND e.ts >= \(bind: slice.from)
+            """
+        if let before = slice.before { orders = "\(orders) AND e.ts < \(bind: before)" }
+        let reader = configuration.amountReader
+        try await db.forEachRow(orders.sql, orders.binds) { row in
+            let member = try row.int(0)
+            let root = rootOf.isEmpty ? member : rootOf[member] ?? member
+            let at = try row.instant(1)
+            let amount = row.withBytes(2) { reader.amount(inJSONObject: $0) } ?? nil
+            summaries.upsert(
+                root, insert: { OrderSummary(profileID: root, lastOrderAt: at, orderCount: 1, totalAmount: amount ?? 0) },
+                update: { $0.record(orderAt: at, amount: amount) })
+        }
     }
 
     /// Stores a full run: every scored profile's score, the removal of scores of profiles that fell out of the window,
     /// a `RFM Layer Changed` timeline entry for every layer change, and the cut points for incremental updates.
-    /// Scores equal to `existing` (`rfmScores`, read before the run) are not rewritten. Returns how many profiles
-    /// changed layer.
+    /// Scores equal to `existing` (`rfmScores`, read before the run) are not rewritten; the comparison happens before
+    /// the write transaction, so ingestion does not wait behind it. Returns how many profiles changed layer and
+    /// which profiles' score or layer moved (new, changed or dropped), for re-evaluating what depends on them.
     @discardableResult
     public func applyRFMRun(
-        workspaceID: String, run: RFMRun, summaries: [OrderSummary], existing: [Int64: StoredRFM],
-        configuration: RFMConfiguration
-    ) async throws -> Int {
-        let byProfile = Dictionary(summaries.map { ($0.profileID, $0) }, uniquingKeysWith: { a, _ in a })
-        return try await database.write { db in
-            let ws = SQLValue.text(workspaceID)
-            var upserts: [(profile: Int64, row: [SQLValue])] = []
-            var layerEvents: [SystemEventRow] = []
-            for (profile, score) in run.scores {
-                guard let summary = byProfile[profile] else { continue }
-                let old = existing[profile]
-                if let old, old.r == score.recency, old.f == score.frequency, old.m == score.monetary,
+        workspaceID: String, run: RFMRun, existing: StoredRFMScores, configuration: RFMConfiguration
+    ) async throws -> (layerChanges: Int, moved: [Int64]) {
+        var upserts: [(profile: Int64, row: [SQLValue])] = []
+        var layerEvents: [SystemEventRow] = []
+        var moved: [Int64] = []
+        var kept = 0
+        for scored in run.scored {
+            let (summary, score, profile) = (scored.summary, scored.score, scored.profileID)
+            let old = existing[profile]
+            if let old {
+                kept += 1
+                if old.r == score.recency, old.f == score.frequency, old.m == score.monetary,
                     old.orderCount == summary.orderCount, old.lastOrderAt == summary.lastOrderAt
                 {
                     continue
                 }
-                upserts.append((profile, Self.rfmRow(workspaceID, profile, score, summary, at: run.computedAt)))
-                if old?.layer != score.layer.id {
-                    layerEvents.append(Self.layerEvent(profile, from: old?.layer, to: score, at: run.computedAt))
-                }
             }
-            let dropped = existing.keys.filter { run.scores[$0] == nil }
-            // In profile order, so that the rows lie in the table in the order whole-workspace reads visit them.
-            try await db.executeMany(Self.upsertRFMSQL, upserts.sorted { $0.profile < $1.profile }.map(\.row))
+            upserts.append((profile, Self.rfmRow(workspaceID, profile, score, summary, at: run.computedAt)))
+            if let old, (old.r, old.f, old.m, old.layer) == (score.recency, score.frequency, score.monetary, score.layer.id) {
+                continue
+            }
+            moved.append(profile)
+            if old?.layer != score.layer.id {
+                layerEvents.append(Self.layerEvent(profile, from: old?.layer, to: score, at: run.computedAt))
+            }
+        }
+        // Every stored score the run kept was counted above; only when some were not is there anything to drop.
+        let dropped: [Int64]
+        if kept == existing.count {
+            dropped = []
+        } else {
+            let scored = Set(run.scored.map(\.profileID))
+            dropped = existing.profileIDs.filter { !scored.contains($0) }
+        }
+        moved += dropped
+        layerEvents += dropped.map {
+            SystemEventRow(
+                profileID: $0, name: SystemEvent.layerChanged,
+                properties: ["from": existing[$0].map { .string($0.layer) } ?? .null, "to": .null,
+                             "reason": .string("no order in the last \(configuration.windowDays) days")])
+        }
+        // In profile order, so that the rows lie in the table in the order whole-workspace reads visit them.
+        let rows = upserts.sorted { $0.profile < $1.profile }.map(\.row)
+        try await database.write { [layerEvents] db in
+            try await db.executeMany(Self.upsertRFMSQL, rows)
             try await db.executeMany(
-                "DELETE FROM rfm_scores WHERE workspace_id = ? AND profile_id = ?", dropped.map { [ws, .int($0)] })
-            layerEvents += dropped.map {
-                SystemEventRow(
-                    profileID: $0, name: SystemEvent.layerChanged,
-                    properties: ["from": existing[$0].map { .string($0.layer) } ?? .null, "to": .null,
-                                 "reason": .string("no order in the last \(configuration.windowDays) days")])
-            }
+                "DELETE FROM rfm_scores WHERE workspace_id = ? AND profile_id = ?",
+                dropped.map { [.text(workspaceID), .int($0)] })
             try await Self.appendSystemEvents(db, workspaceID, layerEvents, at: run.computedAt)
             try await Self.saveModelState(
                 db, .rfm, workspaceID: workspaceID, config: configuration,
-                state: RFMState(cutPoints: run.cutPoints, computedAt: run.computedAt, scoredProfiles: run.scores.count),
+                state: RFMState(cutPoints: run.cutPoints, computedAt: run.computedAt, scoredProfiles: run.scored.count),
                 at: run.computedAt)
-            return layerEvents.count
         }
+        return (layerEvents.count, moved)
     }
 
     static let upsertRFMSQL = """
@@ -266,10 +328,10 @@ extension Store {
 
     private static let rfmColumns = "profile_id, r, f, m, layer, order_count, total_amount, last_order_at, scored_at"
 
-    private static func rfm(_ row: SQLRow) throws -> StoredRFM {
+    private static func rfm(_ row: borrowing SQLRowCursor) throws -> StoredRFM {
         StoredRFM(
             profileID: try row.int(0), r: Int(try row.int(1)), f: Int(try row.int(2)), m: Int(try row.int(3)),
-            layer: try row.text(4), orderCount: Int(try row.int(5)), totalAmount: row[6].double ?? 0,
+            layer: try row.text(4), orderCount: Int(try row.int(5)), totalAmount: row.value(6).double ?? 0,
             lastOrderAt: try row.instant(7), scoredAt: try row.instant(8))
     }
 

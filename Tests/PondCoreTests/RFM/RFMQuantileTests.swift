@@ -111,4 +111,19 @@ struct RFMQuantileTests {
             }
         }
     }
+
+    @Test("selection finds the same order statistics as sorting, ties, sorted and reversed input included")
+    func orderStatisticsMatchSorting() {
+        var random = SplitMix64(seed: 20_261_201)
+        for round in 0..<200 {
+            let n = Int.random(in: 1...5_000, using: &random)
+            let spread = [1, 3, 50, 1_000_000].randomElement(using: &random)!
+            var values = (0..<n).map { _ in Int64(Int.random(in: -spread...spread, using: &random)) }
+            if round % 10 == 0 { values.sort() }
+            if round % 10 == 1 { values.sort(by: >) }
+            let positions = (0..<Int.random(in: 1...8, using: &random)).map { _ in Int.random(in: 0..<n, using: &random) }.sorted()
+            let sorted = values.sorted()
+            #expect(RFMCutPoints.orderStatistics(values, at: positions) == positions.map { sorted[$0] }, "round \(round)")
+        }
+    }
 }
