@@ -75,6 +75,8 @@ public struct JSONParser {
     private mutating func parseObject(depth: Int) throws(Failure) -> JSONValue {
         index += 1
         var members: [String: JSONValue] = [:]
+        // Tracking messages are objects of a handful of members; growing from empty would reallocate three times.
+        members.reserveCapacity(8)
         skipWhitespace()
         if index < bytes.count, bytes[index] == UInt8(ascii: "}") {
             index += 1
@@ -226,10 +228,26 @@ public struct JSONParser {
             guard index < bytes.count, isDigit(bytes[index]) else { throw failure("invalid number") }
             while index < bytes.count, isDigit(bytes[index]) { index += 1 }
         }
+        if isInteger, let value = integer(start..<index) { return .int(value) }
         let text = String(decoding: bytes[start..<index], as: UTF8.self)
-        if isInteger, let value = Int64(text) { return .int(value) }
         guard let value = Double(text), value.isFinite else { throw Failure(offset: start, reason: "number out of range") }
         return .double(value)
+    }
+
+    /// An integer literal's value, read from its bytes (no string made on the way); nil beyond Int64.
+    private func integer(_ range: Range<Int>) -> Int64? {
+        let negative = bytes[range.lowerBound] == UInt8(ascii: "-")
+        var value: Int64 = 0
+        for index in (negative ? range.lowerBound + 1 : range.lowerBound)..<range.upperBound {
+            let digit = Int64(bytes[index] - UInt8(ascii: "0"))
+            // Accumulated as a negative number, whose range reaches Int64.min.
+            let (shifted, overflowTimes) = value.multipliedReportingOverflow(by: 10)
+            let (next, overflowMinus) = shifted.subtractingReportingOverflow(digit)
+            guard !overflowTimes, !overflowMinus else { return nil }
+            value = next
+        }
+        if negative { return value }
+        return value == .min ? nil : -value
     }
 
     private func isDigit(_ byte: UInt8) -> Bool { byte >= UInt8(ascii: "0") && byte <= UInt8(ascii: "9") }

@@ -89,6 +89,35 @@ public enum ISO8601 {
         let days = totalSeconds >= 0 ? totalSeconds / 86_400 : (totalSeconds - 86_399) / 86_400
         let secondOfDay = Int(totalSeconds - days * 86_400)
         let (y, m, d) = civilFromDays(Int(days))
+        if (0...9999).contains(y) {
+            // Every message stores two to four instants; writing digits into one buffer avoids a string per field.
+            return String(unsafeUninitializedCapacity: 24) { buffer in
+                var index = 0
+                func put(_ value: Int, _ width: Int, then separator: UInt8?) {
+                    var divisor = 1
+                    for _ in 1..<width { divisor *= 10 }
+                    var rest = value
+                    while divisor > 0 {
+                        buffer[index] = UInt8(ascii: "0") + UInt8(rest / divisor)
+                        rest %= divisor
+                        divisor /= 10
+                        index += 1
+                    }
+                    if let separator {
+                        buffer[index] = separator
+                        index += 1
+                    }
+                }
+                put(y, 4, then: UInt8(ascii: "-"))
+                put(m, 2, then: UInt8(ascii: "-"))
+                put(d, 2, then: UInt8(ascii: "T"))
+                put(secondOfDay / 3600, 2, then: UInt8(ascii: ":"))
+                put(secondOfDay % 3600 / 60, 2, then: UInt8(ascii: ":"))
+                put(secondOfDay % 60, 2, then: UInt8(ascii: "."))
+                put(millis, 3, then: UInt8(ascii: "Z"))
+                return index
+            }
+        }
         func pad(_ v: Int, _ width: Int) -> String {
             let s = String(v)
             return s.count >= width ? s : String(repeating: "0", count: width - s.count) + s
