@@ -116,8 +116,9 @@ public final class AmountReader: Sendable {
             let walked = JSONMemberScanner.forEachMember(in: text) { member in
                 let key = member.key
                 if asciiNames, !member.keyHasEscapes, key.allSatisfy({ $0 < 0x80 }) {
-                    for index in keys.indices where keys[index].count == key.count {
-                        if keys[index].withUnsafeBufferPointer({ $0.elementsEqual(key) }) { found[index] = JSONMemberScanner.number(member.value) }
+                    for index in keys.indices
+                    where keys[index].count == key.count && keys[index].withUnsafeBufferPointer({ $0.elementsEqual(key) }) {
+                        found[index] = JSONMemberScanner.number(member.value)
                     }
                 } else if let decoded = member.decodedKey {
                     for index in names.indices where names[index] == decoded {
