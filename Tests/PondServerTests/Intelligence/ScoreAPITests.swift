@@ -83,7 +83,13 @@ struct ScoreAPITests {
             let run = try await console.post("/api/v1/rfm/run")
             #expect(run.status == .ok)
             #expect(run.json["scoredProfiles"] == 5)
+            #expect(run.json["layerChanges"] == 5, "every buyer enters a layer")
+            #expect(run.json["requeuedProfiles"] == 5)
             await console.settle()
+            let again = try await console.post("/api/v1/rfm/run")
+            #expect(again.json["scoredProfiles"] == 5)
+            #expect(again.json["layerChanges"] == 0, "nothing changed between the runs")
+            #expect(again.json["requeuedProfiles"] == 0)
 
             let distribution = try await console.get("/api/v1/rfm/distribution")
             let layers = distribution.json["layers"]?.arrayValue ?? []
