@@ -19,9 +19,16 @@ public struct JSONParser {
     public static let maximumDepth = 64
 
     private let bytes: [UInt8]
+    /// Whether the whole document is valid UTF-8, checked once up front. Then every string between its quotes is
+    /// too (a quote byte never occurs inside a multi-byte sequence), and strings are made without validating each
+    /// on its own — which, through the generic `String(validating:)`, cost more than the rest of the parse.
+    private let validUTF8: Bool
     private var index = 0
 
-    private init(bytes: [UInt8]) { self.bytes = bytes }
+    private init(bytes: [UInt8]) {
+        self.bytes = bytes
+        validUTF8 = String(validating: bytes, as: UTF8.self) != nil
+    }
 
     public static func parse(_ bytes: some Sequence<UInt8>) throws(Failure) -> JSONValue {
         var parser = JSONParser(bytes: Array(bytes))
@@ -127,10 +134,7 @@ public struct JSONParser {
             if byte == UInt8(ascii: "\"") {
                 let slice = bytes[start..<index]
                 index += 1
-                guard let s = String(validating: slice, as: UTF8.self) else {
-                    throw Failure(offset: start, reason: "invalid UTF-8 in string")
-                }
-                return s
+                return try string(slice, start: start)
             }
             if byte == UInt8(ascii: "\\") { break }
             if byte < 0x20 { throw failure("unescaped control character in string") }
@@ -142,10 +146,7 @@ public struct JSONParser {
             let byte = bytes[index]
             if byte == UInt8(ascii: "\"") {
                 index += 1
-                guard let s = String(validating: scalars, as: UTF8.self) else {
-                    throw Failure(offset: start, reason: "invalid UTF-8 in string")
-                }
-                return s
+                return try string(scalars[...], start: start)
             }
             if byte < 0x20 { throw failure("unescaped control character in string") }
             if byte != UInt8(ascii: "\\") {
@@ -185,6 +186,14 @@ public struct JSONParser {
             }
         }
         throw failure("unterminated string")
+    }
+
+    private func string(_ bytes: ArraySlice<UInt8>, start: Int) throws(Failure) -> String {
+        if validUTF8 { return String(decoding: bytes, as: UTF8.self) }
+        guard let string = String(validating: bytes, as: UTF8.self) else {
+            throw Failure(offset: start, reason: "invalid UTF-8 in string")
+        }
+        return string
     }
 
     private mutating func parseHex4() throws(Failure) -> UInt32 {

@@ -107,6 +107,14 @@ struct JSONParserTests {
         #expect(failure.reason == "invalid UTF-8 in string")
     }
 
+    @Test("invalid UTF-8 in a key after valid strings is refused at that key")
+    func rejectsInvalidUTF8InALaterKey() throws {
+        let document = Array(#"{"名字":"王静","#.utf8) + [0x22, 0x6B, 0xFF, 0x22] + Array(#":1}"#.utf8)
+        let failure = try #require(throws: JSONParser.Failure.self) { try JSONParser.parse(document) }
+        #expect(failure.offset == Array(#"{"名字":"王静","#.utf8).count + 1)
+        #expect(failure.reason == "invalid UTF-8 in string")
+    }
+
     @Test("invalid UTF-8 is refused also in a string that has escapes", arguments: [
         [0x22, 0x5C, 0x6E, 0xFF, 0x22] as [UInt8],  // "\n<FF>"
         [0x22, 0x5C, 0x74, 0xED, 0xA0, 0x80, 0x22],  // "\t" + a UTF-8 encoded surrogate
