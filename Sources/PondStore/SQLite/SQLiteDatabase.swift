@@ -14,6 +14,7 @@ public final class SQLiteDatabase: SQLDatabase {
     public let dialect = SQLDialect.sqlite
     private let writer: SQLiteConnection
     private let writeLock = AsyncLock()
+    private let writerExecutor = WriterExecutor()
     private let readers: ResourcePool<SQLiteConnection>
 
     public init(path: String, durability: Durability = .full, readers readerCount: Int = 4) throws {
@@ -67,6 +68,10 @@ public final class SQLiteDatabase: SQLDatabase {
 
     public func write<T: Sendable>(_ body: @Sendable (any SQLExecutor) async throws -> T) async throws -> T {
         await writeLock.lock()
+        return try await withTaskExecutorPreference(writerExecutor) { try await self.writeLocked(body) }
+    }
+
+    private func writeLocked<T: Sendable>(_ body: @Sendable (any SQLExecutor) async throws -> T) async throws -> T {
         do {
             try writer.exec("BEGIN IMMEDIATE")
             let result = try await body(SQLiteExecutor(connection: writer))
