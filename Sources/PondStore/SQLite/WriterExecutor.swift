@@ -6,7 +6,7 @@ import Dispatch
 /// thread while they run. On Swift's cooperative pool — one thread per core — that wait would take a core away from
 /// parsing and answering requests for as long as the disk takes. A serial dispatch queue gets a thread outside that
 /// pool, so the pool keeps working while the writer waits.
-final class WriterExecutor: TaskExecutor, @unchecked Sendable {
+final class WriterExecutor: TaskExecutor {
     private let queue = DispatchQueue(label: "pond.sqlite.writer", qos: .userInitiated)
 
     func enqueue(_ job: consuming ExecutorJob) {
