@@ -70,15 +70,39 @@ final class SQLiteConnection: @unchecked Sendable {
             case .null: rc = sqlite3_bind_null(statement, index)
             case .int(let v): rc = sqlite3_bind_int64(statement, index, v)
             case .double(let v): rc = sqlite3_bind_double(statement, index, v)
-            // With the byte count, so text holding U+0000 is bound whole rather than cut at it.
-            case .text(let v): rc = sqlite3_bind_text(statement, index, v, Int32(v.utf8.count), sqliteTransient)
+            case .text(var v):
+                // From the string's own UTF-8 (no C string made on the way) and with the byte count, so text holding
+                // U+0000 is bound whole rather than cut at it. SQLite copies it (`SQLITE_TRANSIENT`).
+                rc = v.withUTF8 { bytes in
+                    guard let start = bytes.baseAddress, !bytes.isEmpty else {
+                        return sqlite3_bind_text(statement, index, "", 0, sqliteTransient)
+                    }
+                    return start.withMemoryRebound(to: CChar.self, capacity: bytes.count) {
+                        sqlite3_bind_text(statement, index, $0, Int32(bytes.count), sqliteTransient)
+                    }
+                }
             }
             guard rc == SQLITE_OK else { throw StoreError.database("bind \(index): \(String(cString: sqlite3_errmsg(handle)))") }
         }
     }
 
     func execute(_ sql: String, _ binds: [SQLValue]) throws -> Int {
+        try run(try prepare(sql), binds, sql)
+    }
+
+    /// The statement is looked up once for all rows: the cache is keyed by the SQL text, which is hashed per look-up.
+    func executeMany(_ sql: String, _ rows: [[SQLValue]]) throws -> Int {
+        guard !rows.isEmpty else { return 0 }
         let statement = try prepare(sql)
+        var total = 0
+        for row in rows {
+            sqlite3_clear_bindings(statement)
+            total += try run(statement, row, sql)
+        }
+        return total
+    }
+
+    private func run(_ statement: OpaquePointer, _ binds: [SQLValue], _ sql: String) throws -> Int {
         defer { sqlite3_reset(statement) }
         try bind(binds, to: statement)
         while true {
@@ -87,12 +111,6 @@ final class SQLiteConnection: @unchecked Sendable {
             if rc != SQLITE_ROW { throw lastError(sql) }
         }
         return Int(sqlite3_changes(handle))
-    }
-
-    func executeMany(_ sql: String, _ rows: [[SQLValue]]) throws -> Int {
-        var total = 0
-        for row in rows { total += try execute(sql, row) }
-        return total
     }
 
     func query(_ sql: String, _ binds: [SQLValue]) throws -> [SQLRow] {
