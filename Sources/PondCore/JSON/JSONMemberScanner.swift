@@ -46,31 +46,21 @@ public enum JSONMemberScanner {
         }
     }
 
-    /// A raw member value read as a number the way `RFMConfiguration.amount(in:)` reads a `JSONValue`: a finite
-    /// JSON number, or a string holding one (surrounding spaces allowed). Nil for anything else.
-    public static func number(_ value: UnsafeBufferPointer<UInt8>) -> Double? {
+    /// A raw member value that is a number or a string, as `JSONParser` would read it (an integer literal that fits
+    /// Int64 is `.int`, any other number `.double`); nil for anything else, which callers reading scalars ignore.
+    public static func scalar(_ value: UnsafeBufferPointer<UInt8>) -> JSONValue? {
         guard let first = value.first else { return nil }
         if first == UInt8(ascii: "\"") {
             guard value.count >= 2 else { return nil }
             let inner = UnsafeBufferPointer(rebasing: value[1..<(value.count - 1)])
-            let text: String
-            if inner.contains(UInt8(ascii: "\\")) {
-                guard case .string(let decoded)? = try? JSONParser.parse(value) else { return nil }
-                text = decoded
-            } else {
-                text = String(decoding: inner, as: UTF8.self)
-            }
-            var view = text[...]
-            while view.first == " " { view.removeFirst() }
-            while view.last == " " { view.removeLast() }
-            return Double(view).flatMap { $0.isFinite ? $0 : nil }
+            guard inner.contains(UInt8(ascii: "\\")) else { return .string(String(decoding: inner, as: UTF8.self)) }
+            return try? JSONParser.parse(value)
         }
         guard first == UInt8(ascii: "-") || (first >= UInt8(ascii: "0") && first <= UInt8(ascii: "9")) else { return nil }
         let literal = String(decoding: value, as: UTF8.self)
         let integral = !value.contains { $0 == UInt8(ascii: ".") || $0 == UInt8(ascii: "e") || $0 == UInt8(ascii: "E") }
-        // What `JSONParser` does: an integer literal that fits Int64 is an integer, anything else a double.
-        if integral, let integer = Int64(literal) { return Double(integer) }
-        return Double(literal).flatMap { $0.isFinite ? $0 : nil }
+        if integral, let integer = Int64(literal) { return .int(integer) }
+        return Double(literal).flatMap { $0.isFinite ? .double($0) : nil }
     }
 
     private struct Cursor {

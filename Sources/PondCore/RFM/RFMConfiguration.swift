@@ -55,15 +55,19 @@ public struct RFMConfiguration: Sendable, Equatable, Codable {
     /// for R and F.
     public func amount(in properties: [String: JSONValue]) -> Double? {
         for key in amountProperties {
-            switch properties[key] {
-            case .int(let value): return Double(value)
-            case .double(let value) where value.isFinite: return value
-            case .string(let text):
-                if let value = Double(text.trimmingSpaces), value.isFinite { return value }
-            default: continue
-            }
+            if let amount = Self.amount(properties[key]) { return amount }
         }
         return nil
+    }
+
+    /// One property's value as an amount, or nil when it holds none.
+    static func amount(_ value: JSONValue?) -> Double? {
+        switch value {
+        case .int(let value): return Double(value)
+        case .double(let value) where value.isFinite: return value
+        case .string(let text): return Double(text.trimmingSpaces).flatMap { $0.isFinite ? $0 : nil }
+        default: return nil
+        }
     }
 
     /// Reads amounts from stored `properties` text the way `amount(in:)` reads them from a parsed object.
@@ -118,11 +122,11 @@ public final class AmountReader: Sendable {
                 if asciiNames, !member.keyHasEscapes, key.allSatisfy({ $0 < 0x80 }) {
                     for index in keys.indices
                     where keys[index].count == key.count && keys[index].withUnsafeBufferPointer({ $0.elementsEqual(key) }) {
-                        found[index] = JSONMemberScanner.number(member.value)
+                        found[index] = RFMConfiguration.amount(JSONMemberScanner.scalar(member.value))
                     }
                 } else if let decoded = member.decodedKey {
                     for index in names.indices where names[index] == decoded {
-                        found[index] = JSONMemberScanner.number(member.value)
+                        found[index] = RFMConfiguration.amount(JSONMemberScanner.scalar(member.value))
                     }
                 }
             }
