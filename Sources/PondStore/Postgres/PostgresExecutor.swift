@@ -17,6 +17,7 @@ struct PostgresExecutor: SQLExecutor {
     let connection: PostgresConnection
     let logger: Logger
     let statements: PostgresStatementCache
+    var dialect: SQLDialect { .postgres }
 
     @discardableResult
     func execute(_ sql: String, _ binds: [SQLValue]) async throws -> Int {

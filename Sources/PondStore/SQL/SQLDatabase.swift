@@ -7,6 +7,7 @@ public enum SQLDialect: String, Sendable {
 
 /// Runs statements inside one connection's current transaction.
 public protocol SQLExecutor: Sendable {
+    var dialect: SQLDialect { get }
     /// Runs a statement and returns the number of rows it changed.
     @discardableResult
     func execute(_ sql: String, _ binds: [SQLValue]) async throws -> Int

@@ -11,7 +11,11 @@ final class SQLiteConnection: @unchecked Sendable {
     /// the cache starts over, so a long-lived connection does not keep every rule it ever ran.
     private let statementLimit = 512
 
+    /// Process-wide settings, applied once before the first connection opens.
+    private static let configured: Void = { _ = pond_sqlite3_disable_memory_statistics() }()
+
     init(path: String, readOnly: Bool) throws {
+        Self.configured
         let flags = (readOnly ? SQLITE_OPEN_READONLY : SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE) | SQLITE_OPEN_NOMUTEX
         var db: OpaquePointer?
         let rc = sqlite3_open_v2(path, &db, flags, nil)
@@ -170,6 +174,7 @@ let sqliteTransient = unsafeBitCast(-1, to: sqlite3_destructor_type.self)
 /// Adapts a connection that a task holds exclusively to the async executor seam.
 struct SQLiteExecutor: SQLExecutor {
     let connection: SQLiteConnection
+    var dialect: SQLDialect { .sqlite }
 
     func execute(_ sql: String, _ binds: [SQLValue]) async throws -> Int { try connection.execute(sql, binds) }
     func query(_ sql: String, _ binds: [SQLValue]) async throws -> [SQLRow] { try connection.query(sql, binds) }

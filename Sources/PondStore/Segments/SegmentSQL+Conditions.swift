@@ -219,7 +219,8 @@ extension SegmentSQL {
             let facts = among == nil
             let properties: JSONValueSQL.Properties = facts ? .object("e.properties") : .payload("e.payload")
             let tests = filters.map { sql.test($0.predicate, .property($0.key, of: properties, dialect)) }
-            // `e.type = 'track'` is written out so both dialects match the partial index `events_name`.
+            // `e.type = 'track'` is written out so Postgres matches its partial index `events_name` (SQLite has none since
+            // migration 006: with `among` its plans start from the members' `events_profile` entries).
             guard facts else { return events(["e.type = 'track'", event] + conditions + tests, group: group) }
             let perMember: SQLFragment = """
                 SELECT e.profile_id, COUNT(*) AS n, MIN(e.ts) AS first_ts, MAX(e.ts) AS last_ts FROM event_facts e \

@@ -35,6 +35,22 @@ extension Store {
         }
     }
 
+    /// Runs `sql`, an `INSERT INTO events` of rows that already belong to a profile (Pond's own timeline entries,
+    /// loaded data), once per row, and gives the new rows their `event_facts`. Ingested events arrive unattached
+    /// and get their facts when stitching attaches them. Postgres covers attached inserts with a trigger, whose
+    /// `WHEN` it tests before calling anything; SQLite would set up a trigger program per inserted row, ingested
+    /// or not, so there (migration 006) the facts of the rows just inserted are copied in the same transaction.
+    static func insertAttachedEvents(_ db: any SQLExecutor, _ sql: String, _ rows: [[SQLValue]]) async throws {
+        guard db.dialect == .sqlite else {
+            try await db.executeMany(sql, rows)
+            return
+        }
+        // One writer at a time on SQLite, and new rowids are above the largest: the rows after `last` are ours.
+        let last = try await db.query("SELECT COALESCE(MAX(seq), 0) FROM events").first?.int(0) ?? 0
+        try await db.executeMany(sql, rows)
+        try await db.execute(Migrations.sqliteEventFactsAfter, .int(last))
+    }
+
     public static func eventRow(_ e: IncomingEvent) -> [SQLValue] {
         let m = e.message
         return [

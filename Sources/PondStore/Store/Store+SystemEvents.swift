@@ -36,7 +36,8 @@ extension Store {
                 .text(systemChannel), .int(event.profileID), .text(JSONWriter.string(payload)),
             ]
         }
-        try await db.executeMany(
+        try await insertAttachedEvents(
+            db,
             """
             INSERT INTO events (workspace_id, message_id, type, event, ts, received_at, source, channel, profile_id, payload)
             VALUES (?, ?, 'track', ?, ?, ?, ?, ?, ?, ?)

@@ -87,7 +87,8 @@ struct SegmentWorld {
             try await db.executeMany(
                 "INSERT INTO profile_traits (workspace_id, profile_id, key, value, ts) VALUES (?, ?, ?, ?, ?)",
                 traits.map { [ws, .int($0.profileID), .text($0.key), .text($0.json), .int($0.ts)] })
-            try await db.executeMany(
+            try await Store.insertAttachedEvents(
+                db,
                 """
                 INSERT INTO events (workspace_id, message_id, type, event, ts, received_at, source, channel, profile_id,
                     payload)

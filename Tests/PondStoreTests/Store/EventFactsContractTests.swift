@@ -52,6 +52,32 @@ struct EventFactsContractTests {
         }
     }
 
+    @Test("Pond's own timeline entries, written attached, are facts at once and leave others' facts alone",
+          arguments: StoreBackend.available)
+    func systemEventsAreFactsAtOnce(backend: StoreBackend) async throws {
+        try await backend.withStore { store in
+            try await store.makeWorkspace("ws_a")
+            var m = Messages()
+            try await store.append([
+                try m.event("ws_a", ["type": "track", "event": "Product Viewed", "userId": "u1", "properties": ["sku": "A"]])
+            ])
+            try await store.stitchAll()
+            let id = try #require(try await store.root("ws_a", "user_id", "u1"))
+            let now = Instant(millisecondsSinceEpoch: 1_795_000_000_000)
+            try await store.saveTag(TagDefinition(name: "会员", createdAt: now), workspaceID: "ws_a")
+            #expect(
+                try await store.tagProfiles(
+                    workspaceID: "ws_a", profileIDs: [id], tags: ["会员"], source: "manual", sourceRef: nil, at: now) == 1)
+            #expect(
+                try await Self.facts(store, "ws_a") == [
+                    Fact(event: "Product Viewed", profileID: id, properties: ["sku": "A"]),
+                    Fact(
+                        event: Store.SystemEvent.tagAdded, profileID: id,
+                        properties: ["tag": "会员", "source": "manual", "sourceRef": .null]),
+                ])
+        }
+    }
+
     @Test("rows loaded straight into events are facts after a bulk load, and triggers work again afterwards",
           arguments: StoreBackend.available)
     func bulkLoadRebuildsFacts(backend: StoreBackend) async throws {
