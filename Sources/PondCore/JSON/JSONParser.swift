@@ -18,14 +18,14 @@ public struct JSONParser {
 
     public static let maximumDepth = 64
 
-    private let bytes: [UInt8]
+    let bytes: [UInt8]
     /// Whether the whole document is valid UTF-8, checked once up front. Then every string between its quotes is
     /// too (a quote byte never occurs inside a multi-byte sequence), and strings are made without validating each
     /// on its own — which, through the generic `String(validating:)`, cost more than the rest of the parse.
-    private let validUTF8: Bool
-    private var index = 0
+    let validUTF8: Bool
+    var index = 0
 
-    private init(bytes: [UInt8]) {
+    init(bytes: [UInt8]) {
         self.bytes = bytes
         validUTF8 = String(validating: bytes, as: UTF8.self) != nil
     }
@@ -43,9 +43,9 @@ public struct JSONParser {
         try parse(Array(text.utf8))
     }
 
-    private func failure(_ reason: String) -> Failure { Failure(offset: index, reason: reason) }
+    func failure(_ reason: String) -> Failure { Failure(offset: index, reason: reason) }
 
-    private mutating func skipWhitespace() {
+    mutating func skipWhitespace() {
         while index < bytes.count {
             switch bytes[index] {
             case 0x20, 0x0A, 0x0D, 0x09: index += 1
@@ -54,7 +54,7 @@ public struct JSONParser {
         }
     }
 
-    private mutating func parseValue(depth: Int) throws(Failure) -> JSONValue {
+    mutating func parseValue(depth: Int) throws(Failure) -> JSONValue {
         guard depth < Self.maximumDepth else { throw failure("nesting deeper than \(Self.maximumDepth) levels") }
         guard index < bytes.count else { throw failure("unexpected end of input") }
         switch bytes[index] {
@@ -69,7 +69,7 @@ public struct JSONParser {
         }
     }
 
-    private mutating func expectLiteral(_ literal: StaticString) throws(Failure) {
+    mutating func expectLiteral(_ literal: StaticString) throws(Failure) {
         let count = literal.utf8CodeUnitCount
         guard index + count <= bytes.count else { throw failure("unexpected end of input") }
         let start = literal.utf8Start
@@ -125,7 +125,7 @@ public struct JSONParser {
         }
     }
 
-    private mutating func parseString() throws(Failure) -> String {
+    mutating func parseString() throws(Failure) -> String {
         index += 1
         let start = index
         // Fast path: no escapes, ASCII or valid UTF-8 validated by String(validating:).
@@ -214,7 +214,7 @@ public struct JSONParser {
         return value
     }
 
-    private mutating func parseNumber() throws(Failure) -> JSONValue {
+    mutating func parseNumber() throws(Failure) -> JSONValue {
         let start = index
         var isInteger = true
         if bytes[index] == UInt8(ascii: "-") { index += 1 }

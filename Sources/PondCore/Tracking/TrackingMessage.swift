@@ -19,10 +19,15 @@ public struct TrackingMessage: Sendable {
     public var groupID: String?
     public var timestamp: Instant
     public var receivedAt: Instant
-    public var payload: [String: JSONValue]
-    /// `payload` already serialised, when the parser had to serialise it anyway (to enforce the size limit); saves
-    /// the event log a second serialisation on the ingestion hot path. Not part of equality.
-    public var encodedPayload: String?
+    private var stored: Payload
+
+    /// A payload is held as whichever form it was made in. The tracking API writes the stored text directly and
+    /// never needs the tree (`MessageParser`); stitching and imports work with the tree. Each form is made from
+    /// the other only when asked for.
+    private enum Payload: Sendable {
+        case tree([String: JSONValue])
+        case text(String, contextChannel: String?)
+    }
 
     public init(
         type: MessageType, messageID: String, userID: String? = nil, anonymousID: String? = nil, event: String? = nil,
@@ -38,11 +43,45 @@ public struct TrackingMessage: Sendable {
         self.groupID = groupID
         self.timestamp = timestamp
         self.receivedAt = receivedAt
-        self.payload = payload
+        stored = .tree(payload)
     }
 
-    /// The payload as stored: the cached serialisation if there is one.
-    public var payloadJSON: String { encodedPayload ?? JSONWriter.string(.object(payload)) }
+    /// A message whose payload is already the JSON text of an object, with its `context.channel` read from it.
+    init(
+        type: MessageType, messageID: String, userID: String?, anonymousID: String?, event: String?, previousID: String?,
+        groupID: String?, timestamp: Instant, receivedAt: Instant, payloadJSON: String, contextChannel: String?
+    ) {
+        self.init(
+            type: type, messageID: messageID, userID: userID, anonymousID: anonymousID, event: event,
+            previousID: previousID, groupID: groupID, timestamp: timestamp, receivedAt: receivedAt, payload: [:])
+        stored = .text(payloadJSON, contextChannel: contextChannel)
+    }
+
+    public var payload: [String: JSONValue] {
+        get {
+            switch stored {
+            case .tree(let tree): tree
+            case .text(let text, _): (try? JSONParser.parse(text))?.objectValue ?? [:]
+            }
+        }
+        set { stored = .tree(newValue) }
+    }
+
+    /// The payload as stored.
+    public var payloadJSON: String {
+        switch stored {
+        case .tree(let tree): JSONWriter.string(.object(tree))
+        case .text(let text, _): text
+        }
+    }
+
+    /// `context.channel` when it is a string: the touchpoint the message says it came from.
+    public var contextChannel: String? {
+        switch stored {
+        case .tree(let tree): tree["context"]?.objectValue?["channel"]?.stringValue
+        case .text(_, let channel): channel
+        }
+    }
 
     public var properties: [String: JSONValue] { payload["properties"]?.objectValue ?? [:] }
     public var context: [String: JSONValue] { payload["context"]?.objectValue ?? [:] }

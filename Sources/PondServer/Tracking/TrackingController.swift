@@ -44,7 +44,7 @@ struct TrackingController: Sendable {
                     workspaceID: key.workspaceID, source: key.source,
                     // Only `context.channel` names a touchpoint; the top-level `channel` that RudderStack SDKs set
                     // ("server", "web") names the library's kind and must not override the key's channel.
-                    channel: message.context["channel"]?.stringValue ?? key.channel,
+                    channel: message.contextChannel ?? key.channel,
                     message: message)
             }
             try await pipeline.submit(events)

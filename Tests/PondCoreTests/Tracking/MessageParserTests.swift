@@ -465,6 +465,91 @@ struct MessageParserTests {
         #expect(try parseOne(["event": "e", "userId": "u1"]).payload["context"] == nil)
     }
 
+    private func parseText(_ text: String, endpoint: MessageType? = nil) throws(IngestError) -> MessageParser.ParsedRequest {
+        try parser.parse(body: Array(text.utf8), endpoint: endpoint, receivedAt: Self.receivedAt)
+    }
+
+    @Test("the stored text is compact, with the client's own spelling of what Pond does not interpret")
+    func storedTextIsCompact() throws {
+        // As Python's json.dumps writes it: a space after every ',' and ':'.
+        let text = """
+            {"batch": [{"type": "track", "event": "Order Completed", "userId": "u1", "messageId": "m1",
+              "properties": {"total": 199.50, "sku": "A\\u0031", "items": [1, 2]}, "context": {"channel": "wecom"}}],
+             "sentAt": "2026-11-22T04:16:24.000Z", "writeKey": "k"}
+            """
+        let message = try #require(try parseText(text).messages.first)
+        #expect(
+            message.payloadJSON
+                == #"{"anonymousId":null,"context":{"channel":"wecom"},"event":"Order Completed","messageId":"m1","#
+                + #""properties":{"total":199.50,"sku":"A\u0031","items":[1,2]},"receivedAt":"2026-11-22T04:16:24.000Z","#
+                + #""sentAt":"2026-11-22T04:16:24.000Z","timestamp":"2026-11-22T04:16:24.000Z","type":"track","userId":"u1"}"#)
+        #expect(message.properties == ["total": 199.5, "sku": "A1", "items": [1, 2]])
+        #expect(message.contextChannel == "wecom")
+    }
+
+    @Test("every member Pond does not set is stored as the client's value, the last of repeated ones", arguments: 0..<200)
+    func clientMembersSurvive(seed: UInt64) throws {
+        var generator = JSONGenerator(seed: 30_000 + seed)
+        var random = SplitMix64(seed: seed)
+        let set: Set<String> = [
+            "type", "messageId", "userId", "anonymousId", "timestamp", "receivedAt", "originalTimestamp", "sentAt", "writeKey",
+        ]
+        var members = [#""type":"track""#, #""event":"e""#, #""userId":"u1""#]
+        var expected: [String: JSONValue] = [:]
+        for index in 0..<Int.random(in: 0...6, using: &random) {
+            let key = ["properties", "traits", "context", "integrations", "k\(index % 3)", "名"].randomElement(using: &random)!
+            var value = generator.value(depth: 1)
+            if ["properties", "traits", "context"].contains(key), value.objectValue == nil { value = .object([:]) }
+            if key == "context", var context = value.objectValue {
+                context["traits"] = nil
+                value = .object(context)
+            }
+            members.append(String(decoding: JSONWriter.bytes([key: value]).dropFirst().dropLast(), as: UTF8.self))
+            expected[key] = value
+        }
+        let text = "{\"batch\": [{" + members.joined(separator: ", ") + "}]}"
+        let message = try #require(try parseText(text).messages.first)
+        var stored = message.payload
+        for key in set { stored[key] = nil }
+        expected["event"] = "e"
+        #expect(stored == expected, "seed \(seed): \(text)")
+        #expect(message.contextChannel == expected["context"]?.objectValue?["channel"]?.stringValue)
+    }
+
+    @Test("context.channel is read as the parsed context would give it", arguments: [
+        (#"{"channel":"wecom"}"#, "wecom"), (#"{"chan\u006eel":"offline_store"}"#, "offline_store"),
+        (#"{"channel":"a","channel":"b"}"#, "b"), (#"{"channel":"a","channel":7}"#, nil), (#"{"channel":"\u5fae\u4fe1"}"#, "微信"),
+        (#"{}"#, nil), ("null", nil),
+    ] as [(String, String?)])
+    func contextChannel(context: String, channel: String?) throws {
+        let text = #"{"type":"track","event":"e","userId":"u1","context":"# + context + "}"
+        let message = try #require(try parseText(text, endpoint: .track).messages.first)
+        #expect(message.contextChannel == channel)
+        #expect(message.contextChannel == message.context["channel"]?.stringValue)
+    }
+
+    @Test("a batch-level context is merged into each message's, the message's own members winning")
+    func batchContextMerges() throws {
+        let text = """
+            {"context": {"channel": "mini_program", "ip": "10.0.0.1"},
+             "batch": [{"type": "track", "event": "e", "userId": "u1", "context": {"ip": "10.0.0.2"}},
+                       {"type": "track", "event": "e", "userId": "u2", "context": {"channel": "wecom"}}]}
+            """
+        let messages = try parseText(text).messages
+        #expect(messages.map(\.context) == [["channel": "mini_program", "ip": "10.0.0.2"], ["channel": "wecom", "ip": "10.0.0.1"]])
+        #expect(messages.map(\.contextChannel) == ["mini_program", "wecom"])
+    }
+
+    @Test("a JSON error anywhere in the body is reported before any rule of the API", arguments: [
+        #"{"batch": [{"type": "track"}], "sentAt": [1,}"#, #"{"type": "nope"} x"#, #"[{"type": "track"}"#,
+    ])
+    func jsonErrorsFirst(text: String) throws {
+        let batch = try #require(throws: IngestError.self) { try parseText(text) }
+        #expect(batch.code == .invalidJSON)
+        let single = try #require(throws: IngestError.self) { try parseText(text, endpoint: .track) }
+        #expect(single.code == .invalidJSON)
+    }
+
     @Test("error codes are stable API strings")
     func errorCodes() {
         #expect(
