@@ -26,6 +26,8 @@ struct IngestBench: AsyncParsableCommand {
     @Option(help: "Concurrent HTTP connections.") var concurrency: Int = 8
     @Flag(help: "Measure ingestion alone: stitch only after the load instead of alongside it.")
     var stitchAfter = false
+    @Option(help: "Message ids: uuid (random, as the SDKs send them) or sequential (each next to the last in the index).")
+    var messageIds: BenchData.MessageIDs = .uuid
 
     func run() async throws {
         var logger = Logger(label: "pond-bench")
@@ -35,10 +37,10 @@ struct IngestBench: AsyncParsableCommand {
             for suffix in ["", "-wal", "-shm"] { try? FileManager.default.removeItem(atPath: path + suffix) }
         }
         let opened = try await DatabaseURL.open(database, durability: durability == .full ? .full : .normal, logger: logger)
-        let bodies = BenchData.bodies(batches: batches, batchSize: batchSize)
-        let rawRows = BenchData.rows(batches: batches, batchSize: batchSize)
-        let (batches, batchSize, concurrency, durability, stitchAfter) =
-            (self.batches, self.batchSize, self.concurrency, self.durability, self.stitchAfter)
+        let bodies = BenchData.bodies(batches: batches, batchSize: batchSize, ids: messageIds)
+        let rawRows = BenchData.rows(batches: batches, batchSize: batchSize, ids: messageIds)
+        let (batches, batchSize, concurrency, durability, stitchAfter, messageIds) =
+            (self.batches, self.batchSize, self.concurrency, self.durability, self.stitchAfter, self.messageIds)
         try await withThrowingTaskGroup(of: Void.self) { group in
             group.addTask { try await opened.run() }
             try await DatabaseURL.migrate(opened.database)
@@ -66,7 +68,7 @@ struct IngestBench: AsyncParsableCommand {
             let events = batches * batchSize
             let rss = Self.peakRSSMegabytes()
             print("""
-                pond bench ingest — \(opened.redactedURL) (durability \(durability.rawValue)), \(batches) batches × \(batchSize) messages, \(concurrency) connections, \(ProcessInfo.processInfo.activeProcessorCount) cores, stitching \(stitchAfter ? "after the load" : "alongside")
+                pond bench ingest — \(opened.redactedURL) (durability \(durability.rawValue)), \(batches) batches × \(batchSize) messages (\(messageIds.rawValue) ids), \(concurrency) connections, \(ProcessInfo.processInfo.activeProcessorCount) cores, stitching \(stitchAfter ? "after the load" : "alongside")
                   tracking API   \(Int(Double(events) / http.seconds)) events/s   p50 \(Self.ms(http.p50)) ms   p99 \(Self.ms(http.p99)) ms per batch   (\(http.failures) failed requests)
                   raw insert     \(Int(Double(events) / raw)) events/s   (same rows, \(batchSize) per transaction, straight into the database)
                   ratio          \(Int(100 * raw / http.seconds))% of the raw limit
