@@ -32,11 +32,17 @@ struct IngestBench: AsyncParsableCommand {
     func run() async throws {
         var logger = Logger(label: "pond-bench")
         logger.logLevel = .warning
-        if database.hasPrefix("sqlite:") {
-            let path = String(database.dropFirst("sqlite:".count))
-            for suffix in ["", "-wal", "-shm"] { try? FileManager.default.removeItem(atPath: path + suffix) }
-        }
-        let opened = try await DatabaseURL.open(database, durability: durability == .full ? .full : .normal, logger: logger)
+        // On SQLite the reference gets a file of its own, so that the tracking API starts, as the reference did, on
+        // an empty file: deleting the reference's rows from a shared one would leave the API a log to checkpoint and
+        // freed pages to reuse. On Postgres it writes to another workspace of the same database.
+        let sqlitePath = database.hasPrefix("sqlite:") ? String(database.dropFirst("sqlite:".count)) : nil
+        let rawPath = sqlitePath.map { $0 + "-raw" }
+        for path in [sqlitePath, rawPath].compactMap({ $0 }) { Self.removeSQLite(path) }
+        defer { rawPath.map(Self.removeSQLite) }
+        let sqliteDurability: SQLiteDatabase.Durability = durability == .full ? .full : .normal
+        let opened = try await DatabaseURL.open(database, durability: sqliteDurability, logger: logger)
+        let rawOpened =
+            if let rawPath { try await DatabaseURL.open("sqlite:\(rawPath)", durability: sqliteDurability, logger: logger) } else { opened }
         let bodies = BenchData.bodies(batches: batches, batchSize: batchSize, ids: messageIds)
         let rawRows = BenchData.rows(batches: batches, batchSize: batchSize, ids: messageIds)
         let (batches, batchSize, concurrency, durability, stitchAfter, messageIds) =
@@ -44,12 +50,14 @@ struct IngestBench: AsyncParsableCommand {
         try await withThrowingTaskGroup(of: Void.self) { group in
             group.addTask { try await opened.run() }
             try await DatabaseURL.migrate(opened.database)
+            try await DatabaseURL.migrate(rawOpened.database)
             let store = Store(database: opened.database)
-            // The reference first, before any server or stitcher exists to compete with it; its rows are removed
-            // again so the tracking API starts from the same empty log.
-            let raw = try await Self.rawInsert(rows: rawRows, store: store, concurrency: concurrency)
-            try await store.database.write { db in
-                try await db.execute("DELETE FROM events WHERE workspace_id = ?", .text(BenchData.rawWorkspace))
+            // The reference first, before any server or stitcher exists to compete with it.
+            let raw = try await Self.rawInsert(rows: rawRows, store: Store(database: rawOpened.database), concurrency: concurrency)
+            if rawPath == nil {
+                try await store.database.write { db in
+                    try await db.execute("DELETE FROM events WHERE workspace_id = ?", .text(BenchData.rawWorkspace))
+                }
             }
             let runtime = PondRuntime(store: store, logger: logger)
             let created = try await runtime.provisioner.createWorkspace(name: "bench")
@@ -145,6 +153,10 @@ struct IngestBench: AsyncParsableCommand {
             try await group.waitForAll()
         }
         return (ContinuousClock.now - start).seconds
+    }
+
+    static func removeSQLite(_ path: String) {
+        for suffix in ["", "-wal", "-shm"] { try? FileManager.default.removeItem(atPath: path + suffix) }
     }
 
     static func peakRSSMegabytes() -> Int {
