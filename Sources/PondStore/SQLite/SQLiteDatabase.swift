@@ -23,7 +23,6 @@ public final class SQLiteDatabase: SQLDatabase {
         try writer.exec("PRAGMA synchronous=\(durability == .full ? "FULL" : "NORMAL")")
         try writer.exec("PRAGMA foreign_keys=ON")
         try writer.exec("PRAGMA cache_size=-65536")
-        try writer.exec("PRAGMA temp_store=MEMORY")
         // Checkpoints run in the commit that crosses the log's threshold. Ingestion dirties a page of the message-id
         // index for nearly every event (SDK message ids are random UUIDs); with SQLite's default 4 MB threshold each
         // such page was copied back into the database after nearly every commit. At 64 MB, a page dirtied by many
@@ -31,7 +30,10 @@ public final class SQLiteDatabase: SQLDatabase {
         // log is cut back to that size after a checkpoint.
         try writer.exec("PRAGMA wal_autocheckpoint=16384")
         try writer.exec("PRAGMA journal_size_limit=67108864")
+        // Migrations may build an index over every event; their sorts spill to temporary files rather than hold the
+        // whole key set in memory. Afterwards the writer's temporary tables are small.
         try SQLiteDatabase.migrate(writer)
+        try writer.exec("PRAGMA temp_store=MEMORY")
         var pool: [SQLiteConnection] = []
         for _ in 0..<max(1, readerCount) {
             let reader = try SQLiteConnection(path: path, readOnly: true)
