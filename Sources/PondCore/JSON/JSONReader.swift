@@ -12,7 +12,7 @@
 public struct JSONReader {
     public typealias Failure = JSONParser.Failure
 
-    /// The kind of a value, named as `JSONValue.kindName` names it.
+    /// The kind of a value, with the name error messages give it.
     public enum Kind: Sendable, Equatable {
         case object, array, string, number, bool, null
 

@@ -46,14 +46,16 @@ public enum JSONValue: Sendable, Hashable {
     }
 
     /// The name used in error messages ("expected a string, got a number").
-    public var kindName: String {
+    public var kindName: String { kind.name }
+
+    public var kind: JSONReader.Kind {
         switch self {
-        case .null: return "null"
-        case .bool: return "a boolean"
-        case .int, .double: return "a number"
-        case .string: return "a string"
-        case .array: return "an array"
-        case .object: return "an object"
+        case .null: .null
+        case .bool: .bool
+        case .int, .double: .number
+        case .string: .string
+        case .array: .array
+        case .object: .object
         }
     }
 }

@@ -62,7 +62,7 @@ struct MessageMembers {
         switch members.first(where: { $0.key == key })?.value {
         case nil: nil
         case .text(let range)?: JSONReader.Kind(firstByte: text[range.lowerBound])
-        case .parsed(let value)?: value.readerKind
+        case .parsed(let value)?: value.kind
         }
     }
 
@@ -195,18 +195,5 @@ struct BodyReader {
 
     private static func invalid(_ failure: JSONParser.Failure) -> IngestError {
         IngestError(.invalidJSON, "body is not valid JSON: \(failure)")
-    }
-}
-
-extension JSONValue {
-    var readerKind: JSONReader.Kind {
-        switch self {
-        case .null: .null
-        case .bool: .bool
-        case .int, .double: .number
-        case .string: .string
-        case .array: .array
-        case .object: .object
-        }
     }
 }
