@@ -93,30 +93,19 @@ struct MessageMembers {
 
     /// The members as the start of the payload to store.
     func payload() -> Payload {
-        Payload(
-            fields: members.map { member in
-                switch member.value {
-                case .parsed(let value): (member.key, .value(value))
-                case .text(let range): (member.key, .text(range))
-                }
-            }, text: text)
+        Payload(fields: members, text: text)
     }
 
     /// A message's stored form being made: the client's members, some replaced by the server's.
     struct Payload {
-        enum Field {
-            case text(Range<Int>)
-            case value(JSONValue)
-        }
-
-        fileprivate var fields: [(key: String, value: Field)]
+        fileprivate var fields: [(key: String, value: Value)]
         fileprivate let text: [UInt8]
 
         mutating func set(_ key: String, _ value: JSONValue) {
             if let index = fields.firstIndex(where: { $0.key == key }) {
-                fields[index].value = .value(value)
+                fields[index].value = .parsed(value)
             } else {
-                fields.append((key, .value(value)))
+                fields.append((key, .parsed(value)))
             }
         }
 
@@ -135,7 +124,7 @@ struct MessageMembers {
                 out.append(UInt8(ascii: ":"))
                 switch field.value {
                 case .text(let range): out.append(contentsOf: text[range])
-                case .value(let value): JSONWriter.write(value, into: &out)
+                case .parsed(let value): JSONWriter.write(value, into: &out)
                 }
             }
             out.append(UInt8(ascii: "}"))
