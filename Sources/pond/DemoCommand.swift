@@ -18,7 +18,8 @@ struct DemoCommand: AsyncParsableCommand {
         PondLogging.bootstrap(format: server.logFormat, level: server.logLevel)
         let logger = Logger(label: "pond")
         let customers = self.customers
-        try await PondServerRunner.run(databaseURL: database, durability: .normal, options: server, logger: logger) { runtime, port in
+        let options = try DatabaseOptions.parse(["--database", database, "--durability", "normal"])
+        try await PondServerRunner.run(database: options, options: server, logger: logger) { runtime, port in
             try await DemoSeeder(runtime: runtime, customers: customers).seedAndPrint(port: port, host: server.host)
         }
     }

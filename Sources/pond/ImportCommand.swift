@@ -61,7 +61,7 @@ struct ImportCommand: AsyncParsableCommand {
         var logger = Logger(label: "pond")
         logger.logLevel = .warning
         let outcome: (CSVImporter.Report, Int) = try await DatabaseURL.withStore(
-            db.database, durability: db.durability == .full ? .full : .normal, logger: logger
+            db.database, durability: db.sqliteDurability, settleMessageIDsEvery: db.settleMessageIdsEvery, logger: logger
         ) { store in
             guard try await store.workspace(id: workspace) != nil else {
                 throw ImportCommandError("workspace '\(workspace)' does not exist (see `pond workspace list`)")

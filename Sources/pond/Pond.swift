@@ -1,4 +1,5 @@
 import ArgumentParser
+import PondStore
 
 @main
 struct Pond: AsyncParsableCommand {
@@ -18,6 +19,11 @@ struct DatabaseOptions: ParsableArguments {
 
     @Option(name: .long, help: "SQLite commit durability: full (fsync every commit; a 200 survives power loss) or normal (survives a process crash).")
     var durability: DurabilityOption = .full
+
+    @Option(name: .long, help: "SQLite: message ids kept in memory before they are added to the message_ids table in one sorted pass (more: fewer pages written, more memory and a longer read at start).")
+    var settleMessageIdsEvery: Int = SQLiteDatabase.defaultSettleThreshold
+
+    var sqliteDurability: SQLiteDatabase.Durability { durability == .full ? .full : .normal }
 }
 
 enum DurabilityOption: String, ExpressibleByArgument, Sendable {

@@ -17,7 +17,7 @@ struct ServeCommand: AsyncParsableCommand {
     func run() async throws {
         PondLogging.bootstrap(format: server.logFormat, level: server.logLevel)
         let logger = Logger(label: "pond")
-        try await PondServerRunner.run(databaseURL: db.database, durability: db.durability, options: server, logger: logger) { _, _ in }
+        try await PondServerRunner.run(database: db, options: server, logger: logger) { _, _ in }
     }
 }
 
@@ -47,11 +47,12 @@ struct ServerOptions: ParsableArguments {
 /// (the demo seeds its brand there).
 enum PondServerRunner {
     static func run(
-        databaseURL: String, durability: DurabilityOption, options: ServerOptions, logger: Logger,
+        database: DatabaseOptions, options: ServerOptions, logger: Logger,
         prepare: @escaping @Sendable (PondRuntime, Int) async throws -> Void
     ) async throws {
         let opened = try await DatabaseURL.open(
-            databaseURL, durability: durability == .full ? .full : .normal, logger: logger)
+            database.database, durability: database.sqliteDurability,
+            settleMessageIDsEvery: database.settleMessageIdsEvery, logger: logger)
         let registry = PrometheusCollectorRegistry()
         MetricsSystem.bootstrap(PrometheusMetricsFactory(registry: registry))
         try await withThrowingTaskGroup(of: Void.self) { group in

@@ -54,8 +54,8 @@ class ServerFactory:
             return db.url
         raise ValueError(backend)
 
-    def start(self, database: str, label: str) -> PondServer:
-        server = PondServer(database, self.workdir, label)
+    def start(self, database: str, label: str, extra_args: tuple = ()) -> PondServer:
+        server = PondServer(database, self.workdir, label, extra_args)
         self.servers.append(server)
         return server.start()
 

@@ -165,8 +165,9 @@ class PostgresDatabase:
 class PondServer:
     """One `pond serve` process. `database` is passed verbatim to --database."""
 
-    def __init__(self, database: str, workdir: Path, label: str):
+    def __init__(self, database: str, workdir: Path, label: str, extra_args: tuple = ()):
         self.database = database
+        self.extra_args = list(extra_args)
         self.workdir = Path(workdir)
         self.workdir.mkdir(parents=True, exist_ok=True)
         self.label = label
@@ -190,7 +191,8 @@ class PondServer:
                 env = dict(os.environ, POND_ROOT_KEY=ROOT_KEY)
                 self.proc = subprocess.Popen(
                     [str(binary), "serve", "--database", self.database,
-                     "--host", "127.0.0.1", "--port", str(self.port), "--root-key", ROOT_KEY],
+                     "--host", "127.0.0.1", "--port", str(self.port), "--root-key", ROOT_KEY,
+                     *self.extra_args],
                     stdin=subprocess.DEVNULL, stdout=log, stderr=log, env=env,
                     cwd=self.workdir,
                 )

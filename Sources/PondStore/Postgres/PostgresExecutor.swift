@@ -79,6 +79,10 @@ struct PostgresExecutor: SQLExecutor {
         return total
     }
 
+    func appendEvents(_ sql: String, _ rows: [[SQLValue]]) async throws -> Int {
+        try await executeMany(sql + "\nON CONFLICT (workspace_id, message_id) DO NOTHING", rows)
+    }
+
     /// `INSERT … ON CONFLICT DO UPDATE` with the same key twice in one statement fails (SQLSTATE 21000, "cannot
     /// affect row a second time"), whereas row by row the later row updates the earlier one. A batch is tried as
     /// one statement behind a savepoint and, only if it has such a repeat, replayed row by row.

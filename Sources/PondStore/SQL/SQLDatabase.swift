@@ -18,6 +18,12 @@ public protocol SQLExecutor: Sendable {
     /// Hands each row of a query to `body` as it is read instead of collecting them: for scans too large to hold
     /// as `SQLRow`s cheaply.
     func forEachRow(_ sql: String, _ binds: [SQLValue], _ body: (borrowing SQLRowCursor) throws -> Void) async throws
+    /// Runs `sql`, an `INSERT INTO events` whose first two values are the workspace and the message id, for each row
+    /// whose message id that workspace's log does not hold yet (nor an earlier row of the call); returns how many
+    /// were inserted. Each backend keeps ids unique its own way: a unique index on Postgres, `MessageIDLedger` on
+    /// SQLite.
+    @discardableResult
+    func appendEvents(_ sql: String, _ rows: [[SQLValue]]) async throws -> Int
 }
 
 extension SQLExecutor {

@@ -174,6 +174,8 @@ let sqliteTransient = unsafeBitCast(-1, to: sqlite3_destructor_type.self)
 /// Adapts a connection that a task holds exclusively to the async executor seam.
 struct SQLiteExecutor: SQLExecutor {
     let connection: SQLiteConnection
+    /// The writer's; read transactions have none.
+    var messageIDs: MessageIDLedger?
     var dialect: SQLDialect { .sqlite }
 
     func execute(_ sql: String, _ binds: [SQLValue]) async throws -> Int { try connection.execute(sql, binds) }
@@ -182,5 +184,10 @@ struct SQLiteExecutor: SQLExecutor {
 
     func forEachRow(_ sql: String, _ binds: [SQLValue], _ body: (borrowing SQLRowCursor) throws -> Void) async throws {
         try connection.forEachRow(sql, binds) { try body(SQLRowCursor(source: .sqlite($0))) }
+    }
+
+    func appendEvents(_ sql: String, _ rows: [[SQLValue]]) async throws -> Int {
+        guard let messageIDs else { throw StoreError.database("events are appended in write transactions") }
+        return try messageIDs.append(sql, rows, on: connection)
     }
 }

@@ -16,19 +16,26 @@ public final class SQLiteDatabase: SQLDatabase {
     private let writeLock = AsyncLock()
     private let writerExecutor = WriterExecutor()
     private let readers: ResourcePool<SQLiteConnection>
+    private let messageIDs: MessageIDLedger
+    public static let defaultSettleThreshold = 65_536
 
-    public init(path: String, durability: Durability = .full, readers readerCount: Int = 4) throws {
+    /// `settleMessageIDsEvery`: how many message ids the writer keeps in memory before adding them to
+    /// `message_ids` in one go (see `MessageIDLedger`).
+    public init(
+        path: String, durability: Durability = .full, readers readerCount: Int = 4,
+        settleMessageIDsEvery: Int = SQLiteDatabase.defaultSettleThreshold
+    ) throws {
+        messageIDs = MessageIDLedger(settleThreshold: settleMessageIDsEvery)
         writer = try SQLiteConnection(path: path, readOnly: false)
         try writer.exec("PRAGMA journal_mode=WAL")
         try writer.exec("PRAGMA synchronous=\(durability == .full ? "FULL" : "NORMAL")")
         try writer.exec("PRAGMA foreign_keys=ON")
         try writer.exec("PRAGMA cache_size=-65536")
-        // Checkpoints run in the commit that crosses the log's threshold. Ingestion dirties a page of the message-id
-        // index for nearly every event (SDK message ids are random UUIDs); with SQLite's default 4 MB threshold each
-        // such page was copied back into the database after nearly every commit. At 64 MB, a page dirtied by many
-        // commits is copied once per checkpoint (raw inserts of the benchmark's rows: ~22K → ~35K events/s). The
-        // log is cut back to that size after a checkpoint.
-        try writer.exec("PRAGMA wal_autocheckpoint=16384")
+        // Checkpoints run in the commit that crosses the log's threshold (SQLite's default, 1,000 pages). A larger
+        // one paid off while a unique index on random message ids dirtied the same pages commit after commit; the
+        // event log's pages are new with each commit, so a larger threshold only made each checkpoint's pause longer
+        // (64 MB: ~250 ms inside one commit). A large transaction (a bulk load, a migration) may still grow the log;
+        // it is cut back to 64 MB after the checkpoint that follows.
         try writer.exec("PRAGMA journal_size_limit=67108864")
         // Migrations may build an index over every event; their sorts spill to temporary files rather than hold the
         // whole key set in memory. Afterwards the writer's temporary tables are small.
@@ -83,12 +90,14 @@ public final class SQLiteDatabase: SQLDatabase {
     private func writeLocked<T: Sendable>(_ body: @Sendable (any SQLExecutor) async throws -> T) async throws -> T {
         do {
             try writer.exec("BEGIN IMMEDIATE")
-            let result = try await body(SQLiteExecutor(connection: writer))
+            let result = try await body(SQLiteExecutor(connection: writer, messageIDs: messageIDs))
             try writer.exec("COMMIT")
+            messageIDs.transactionEnded(committed: true)
             await writeLock.unlock()
             return result
         } catch {
             try? writer.exec("ROLLBACK")
+            messageIDs.transactionEnded(committed: false)
             await writeLock.unlock()
             throw error
         }

@@ -167,6 +167,22 @@ enum Migrations {
             DROP INDEX events_profile;
             CREATE INDEX events_profile ON events(workspace_id, profile_id, ts) WHERE profile_id IS NOT NULL;
             """),
+        // Message ids leave the per-event unique index for `MessageIDLedger`: the ids there now are settled in key
+        // order (the index being dropped gives that order), and deletes are refused because the ledger finds the
+        // events it has not settled by `seq`.
+        Migration(name: "007_message_id_ledger", sql: """
+            CREATE TABLE message_ids (
+                workspace_id TEXT NOT NULL, message_id TEXT NOT NULL, PRIMARY KEY (workspace_id, message_id)) WITHOUT ROWID;
+            CREATE TABLE message_id_watermark (seq INTEGER NOT NULL);
+            INSERT INTO message_ids (workspace_id, message_id)
+            SELECT workspace_id, message_id FROM events ORDER BY workspace_id, message_id;
+            INSERT INTO message_id_watermark (seq) SELECT COALESCE(MAX(seq), 0) FROM events;
+            DROP INDEX events_message;
+            CREATE TRIGGER events_append_only BEFORE DELETE ON events
+            BEGIN
+                SELECT RAISE(ABORT, 'events are append-only: the message-id ledger finds unsettled events by seq');
+            END;
+            """),
     ]
 
     /// The few profiles merged into another, which whole-workspace passes fold into their roots: without it,

@@ -13,8 +13,10 @@ public struct OpenedDatabase: Sendable {
 public enum DatabaseURL {
     public static let defaultURL = "sqlite:pond.sqlite"
 
+    /// `durability` and `settleMessageIDsEvery` apply to SQLite (see `SQLiteDatabase`).
     public static func open(
-        _ url: String, durability: SQLiteDatabase.Durability = .full, logger: Logger
+        _ url: String, durability: SQLiteDatabase.Durability = .full,
+        settleMessageIDsEvery: Int = SQLiteDatabase.defaultSettleThreshold, logger: Logger
     ) async throws -> OpenedDatabase {
         if url.hasPrefix("postgres://") || url.hasPrefix("postgresql://") {
             let database = try PostgresDatabase(url: url, logger: logger)
@@ -31,17 +33,19 @@ public enum DatabaseURL {
             throw StoreError.invalidURL("'\(redact(url))' is neither sqlite:PATH nor postgres://…")
         }
         guard !path.isEmpty else { throw StoreError.invalidURL("sqlite: needs a file path, e.g. sqlite:pond.sqlite") }
-        let database = try SQLiteDatabase(path: path, durability: durability)
+        let database = try SQLiteDatabase(
+            path: path, durability: durability, settleMessageIDsEvery: settleMessageIDsEvery)
         return OpenedDatabase(database: database, run: {}, redactedURL: "sqlite:\(path)")
     }
 
     /// Opens the database, migrates it, runs `body` with a store and closes everything afterwards: for CLI
     /// commands and tests that need the database for a bounded piece of work.
     public static func withStore<T: Sendable>(
-        _ url: String, durability: SQLiteDatabase.Durability = .full, logger: Logger,
+        _ url: String, durability: SQLiteDatabase.Durability = .full,
+        settleMessageIDsEvery: Int = SQLiteDatabase.defaultSettleThreshold, logger: Logger,
         _ body: @Sendable (Store) async throws -> T
     ) async throws -> T {
-        let opened = try await open(url, durability: durability, logger: logger)
+        let opened = try await open(url, durability: durability, settleMessageIDsEvery: settleMessageIDsEvery, logger: logger)
         return try await withThrowingTaskGroup(of: Void.self) { group in
             group.addTask { try await opened.run() }
             defer { group.cancelAll() }

@@ -2,8 +2,9 @@ extension Store {
     /// Runs `load`, which writes rows straight into the tables (generated benchmark data, say), with the event
     /// log's secondary indexes and triggers set aside, and then builds them once: on SQLite, maintaining a B-tree
     /// row by row over a large random-order load costs many times more than one sorted build at the end.
-    /// `event_facts` is filled from the loaded events in the same step. Unique indexes stay: they are constraints
-    /// (`ON CONFLICT` needs them). Elsewhere `load` simply runs.
+    /// `event_facts` is filled from the loaded events in the same step, and their message ids are settled
+    /// (`MessageIDLedger`), so none is held in memory afterwards: `load` gives every event an id of its own. Unique
+    /// indexes stay: they are constraints (`ON CONFLICT` needs them). Elsewhere `load` simply runs.
     public func bulkLoad(_ load: () async throws -> Void) async throws {
         guard dialect == .sqlite else { return try await load() }
         let definitions = try await database.read { db in
@@ -23,6 +24,7 @@ extension Store {
         try await load()
         try await database.write { db in
             try await db.execute(Migrations.sqliteEventFactsBackfill)
+            for statement in MessageIDLedger.settleStatements { try await db.execute(statement) }
             for definition in definitions { try await db.execute(definition.sql) }
         }
     }

@@ -21,33 +21,33 @@ extension Store {
         INSERT INTO events (workspace_id, message_id, type, event, user_id, anonymous_id, ts, received_at, source,
             channel, payload)
         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
-        ON CONFLICT (workspace_id, message_id) DO NOTHING
         """
 
     /// Appends events in one transaction and returns how many were new. A `messageId` already in the workspace's
-    /// log is skipped, which is what makes SDK retries (and resends after a crash) harmless.
+    /// log is skipped (`SQLExecutor.appendEvents`), which is what makes SDK retries (and resends after a crash)
+    /// harmless.
     @discardableResult
     public func append(_ events: [IncomingEvent]) async throws -> Int {
         guard !events.isEmpty else { return 0 }
         let rows = events.map(Self.eventRow)
         return try await database.write { db in
-            try await db.executeMany(Self.insertEventSQL, rows)
+            try await db.appendEvents(Self.insertEventSQL, rows)
         }
     }
 
-    /// Runs `sql`, an `INSERT INTO events` of rows that already belong to a profile (Pond's own timeline entries,
-    /// loaded data), once per row, and gives the new rows their `event_facts`. Ingested events arrive unattached
+    /// Appends with `sql`, an `INSERT INTO events` of rows that already belong to a profile (Pond's own timeline
+    /// entries, loaded data), and gives the new rows their `event_facts`. Ingested events arrive unattached
     /// and get their facts when stitching attaches them. Postgres covers attached inserts with a trigger, whose
     /// `WHEN` it tests before calling anything; SQLite would set up a trigger program per inserted row, ingested
     /// or not, so there (migration 006) the facts of the rows just inserted are copied in the same transaction.
     static func insertAttachedEvents(_ db: any SQLExecutor, _ sql: String, _ rows: [[SQLValue]]) async throws {
         guard db.dialect == .sqlite else {
-            try await db.executeMany(sql, rows)
+            try await db.appendEvents(sql, rows)
             return
         }
         // One writer at a time on SQLite, and new rowids are above the largest: the rows after `last` are ours.
         let last = try await db.query("SELECT COALESCE(MAX(seq), 0) FROM events").first?.int(0) ?? 0
-        try await db.executeMany(sql, rows)
+        try await db.appendEvents(sql, rows)
         try await db.execute(Migrations.sqliteEventFactsAfter, .int(last))
     }
 

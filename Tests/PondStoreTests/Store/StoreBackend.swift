@@ -19,7 +19,9 @@ enum StoreBackend: String, CaseIterable, CustomTestStringConvertible, Sendable {
         case .sqlite:
             let path = FileManager.default.temporaryDirectory.appendingPathComponent("pond-test-\(UUID().uuidString).sqlite").path
             defer { for suffix in ["", "-wal", "-shm"] { try? FileManager.default.removeItem(atPath: path + suffix) } }
-            try await body(Store(database: try SQLiteDatabase(path: path)))
+            // Message ids settle every few events here (65,536 by default), so every contract test also runs
+            // across settles of the ledger.
+            try await body(Store(database: try SQLiteDatabase(path: path, settleMessageIDsEvery: 4)))
         case .postgres:
             try await PostgresTestServer.withFreshDatabase { try await body(Store(database: $0)) }
         }

@@ -1,0 +1,193 @@
+/// Keeps `messageId` unique per workspace in SQLite's event log without a unique index on `events`.
+///
+/// SDKs send random UUIDs as message ids, so a unique index on them has nearly every insert land on another page,
+/// and SQLite's log holds whole pages: about one 4 KB page written per event, more than the event itself. Here the
+/// ids of the newest events are kept in memory and the older ones in `message_ids`. Once `settleThreshold` ids have
+/// gathered they are sorted and added to that table ("settled") a slice at a time, one slice with each following
+/// append, so every page of the table is written once for many ids and no single commit carries the whole settle.
+///
+/// What is durable: `message_ids` holds the id of every event with `seq` up to `message_id_watermark.seq` (and
+/// maybe some above it, from a settle under way). What is in memory: the ids of the events above the watermark,
+/// read back from `events` whenever this process cannot know them — at its first write and after another process
+/// (say `pond import` on the same file) moved the watermark — and otherwise kept up by reading the events above
+/// the last `seq` seen, which also covers rows inserted by other means. That relies on `events` being append-only
+/// with rising `seq`: SQLite gives a new row the largest rowid plus one, and migration 007 refuses deletes.
+///
+/// Used only by the writer connection inside its transactions (`SQLiteDatabase` serialises them, which is what makes
+/// the `@unchecked Sendable` sound). Ids are remembered as they are appended and forgotten again if the transaction
+/// rolls back, so memory never claims an id the database does not hold; a finished settle takes effect in memory
+/// only once its transaction commits.
+final class MessageIDLedger: @unchecked Sendable {
+    struct Key: Hashable, Comparable {
+        var workspaceID: String
+        var messageID: String
+
+        static func < (a: Key, b: Key) -> Bool { (a.workspaceID, a.messageID) < (b.workspaceID, b.messageID) }
+    }
+
+    /// A settle under way: `keys` (sorted) are the ids of the events in (watermark, `through`].
+    private struct Settle {
+        var keys: [Key]
+        var through: Int64
+        var next = 0
+    }
+
+    /// Ids gathered in memory before a settle starts. Larger settles write fewer pages per id; the ids are read back
+    /// from `events` at start, so this also bounds that read.
+    let settleThreshold: Int
+    /// Ids added to `message_ids` per append while a settle is under way: a sixteenth of the threshold, and at least
+    /// twice what the append added, so that a settle always finishes before as many new ids have gathered.
+    private func sliceSize(appended: Int) -> Int { max(settleThreshold / 16, 2 * appended, 1) }
+
+    /// `message_id_watermark.seq` as last read or written here; nil when memory must be rebuilt.
+    private var watermark: Int64?
+    /// The largest `seq` whose id is in `pending` or at or below the watermark.
+    private var seenThrough: Int64 = 0
+    private var pending: Set<Key> = []
+    private var settle: Settle?
+
+    /// What the current transaction changed, to undo it on rollback or finish it on commit.
+    private var synced = false
+    private var added: [Key] = []
+    private var before: (seenThrough: Int64, settle: Settle?) = (0, nil)
+    private var rebuilt = false
+    private var settled: Settle?
+
+    init(settleThreshold: Int) {
+        self.settleThreshold = max(1, settleThreshold)
+    }
+
+    /// Settles in one go, from `events`, every id above the watermark: after a bulk load.
+    static let settleStatements = [
+        """
+        INSERT OR IGNORE INTO message_ids (workspace_id, message_id)
+        SELECT workspace_id, message_id FROM events WHERE seq > (SELECT seq FROM message_id_watermark)
+        ORDER BY workspace_id, message_id
+        """,
+        "UPDATE message_id_watermark SET seq = (SELECT COALESCE(MAX(seq), 0) FROM events)",
+    ]
+
+    /// Inserts the rows of `sql` (an `INSERT INTO events` whose first two values are the workspace and the message
+    /// id) whose id the workspace's log does not hold yet, nor an earlier row of the same call. Returns how many
+    /// were inserted.
+    func append(_ sql: String, _ rows: [[SQLValue]], on connection: SQLiteConnection) throws -> Int {
+        guard !rows.isEmpty else { return 0 }
+        try sync(connection)
+        var fresh: [[SQLValue]] = []
+        fresh.reserveCapacity(rows.count)
+        for row in rows {
+            guard let workspaceID = row[0].text, let messageID = row[1].text else {
+                throw StoreError.database("event rows start with the workspace and the message id")
+            }
+            let key = Key(workspaceID: workspaceID, messageID: messageID)
+            guard !pending.contains(key), try !isSettled(key, connection) else { continue }
+            remember(key)
+            fresh.append(row)
+        }
+        let inserted = try connection.executeMany(sql, fresh)
+        seenThrough = try maximumSeq(connection)
+        try advanceSettle(connection, slice: sliceSize(appended: fresh.count))
+        return inserted
+    }
+
+    /// Called by the writer when its transaction ends.
+    func transactionEnded(committed: Bool) {
+        defer {
+            synced = false
+            rebuilt = false
+            settled = nil
+            added.removeAll(keepingCapacity: true)
+        }
+        guard synced else { return }
+        if committed {
+            if let settled, let watermark {
+                pending.subtract(settled.keys)
+                self.watermark = max(watermark, settled.through)
+            }
+        } else if rebuilt {
+            watermark = nil
+            pending = []
+            settle = nil
+        } else {
+            for key in added { pending.remove(key) }
+            (seenThrough, settle) = before
+        }
+    }
+
+    /// Brings memory up to what the database holds. The watermark is read once per transaction (the writer's lock
+    /// keeps it from changing under us until the transaction ends); new rows are looked for at every append, since
+    /// the same transaction may have inserted events by other statements in between.
+    private func sync(_ connection: SQLiteConnection) throws {
+        if !synced {
+            synced = true
+            before = (seenThrough, settle)
+            let stored = try connection.query("SELECT seq FROM message_id_watermark", []).first?.int(0) ?? 0
+            if stored != watermark { return try rebuild(after: stored, connection) }
+        }
+        let latest = try maximumSeq(connection)
+        if latest > seenThrough {
+            try read(after: seenThrough, connection) { remember($0) }
+            seenThrough = latest
+        } else if latest < seenThrough, let watermark {
+            // Rows went away although `events` refuses deletes: start again from what is durable.
+            try rebuild(after: watermark, connection)
+        }
+    }
+
+    private func rebuild(after stored: Int64, _ connection: SQLiteConnection) throws {
+        rebuilt = true
+        settle = nil
+        pending = []
+        try read(after: stored, connection) { pending.insert($0) }
+        watermark = stored
+        seenThrough = try maximumSeq(connection)
+    }
+
+    /// Starts a settle once enough ids have gathered, and adds the next slice of the one under way.
+    private func advanceSettle(_ connection: SQLiteConnection, slice: Int) throws {
+        // A settle finished in this transaction leaves its ids in `pending` until the commit: nothing more until then.
+        guard settled == nil else { return }
+        if settle == nil && pending.count >= settleThreshold {
+            settle = Settle(keys: pending.sorted(), through: seenThrough)
+        }
+        guard var current = settle else { return }
+        let end = min(current.keys.count, current.next + slice)
+        _ = try connection.executeMany(
+            "INSERT OR IGNORE INTO message_ids (workspace_id, message_id) VALUES (?, ?)",
+            current.keys[current.next..<end].map { [.text($0.workspaceID), .text($0.messageID)] })
+        current.next = end
+        if end == current.keys.count {
+            _ = try connection.execute(
+                "UPDATE message_id_watermark SET seq = MAX(seq, ?)", [.int(current.through)])
+            settled = current
+            settle = nil
+        } else {
+            settle = current
+        }
+    }
+
+    private func remember(_ key: Key) {
+        if pending.insert(key).inserted { added.append(key) }
+    }
+
+    private func isSettled(_ key: Key, _ connection: SQLiteConnection) throws -> Bool {
+        var found = false
+        try connection.forEachRow(
+            "SELECT 1 FROM message_ids WHERE workspace_id = ? AND message_id = ?",
+            [.text(key.workspaceID), .text(key.messageID)]
+        ) { _ in found = true }
+        return found
+    }
+
+    private func read(after seq: Int64, _ connection: SQLiteConnection, _ body: (Key) -> Void) throws {
+        try connection.forEachRow("SELECT workspace_id, message_id FROM events WHERE seq > ?", [.int(seq)]) { statement in
+            let workspaceID = SQLiteConnection.withText(statement, 0) { String(decoding: $0, as: UTF8.self) } ?? ""
+            let messageID = SQLiteConnection.withText(statement, 1) { String(decoding: $0, as: UTF8.self) } ?? ""
+            body(Key(workspaceID: workspaceID, messageID: messageID))
+        }
+    }
+
+    private func maximumSeq(_ connection: SQLiteConnection) throws -> Int64 {
+        try connection.query("SELECT COALESCE(MAX(seq), 0) FROM events", []).first?.int(0) ?? 0
+    }
+}
