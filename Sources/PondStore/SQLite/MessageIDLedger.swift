@@ -1,3 +1,5 @@
+import PondCore
+
 /// Keeps `messageId` unique per workspace in SQLite's event log without a unique index on `events`.
 ///
 /// SDKs send random UUIDs as message ids, so a unique index on them has nearly every insert land on another page,
@@ -18,11 +20,29 @@
 /// rolls back, so memory never claims an id the database does not hold; a finished settle takes effect in memory
 /// only once its transaction commits.
 final class MessageIDLedger: @unchecked Sendable {
+    /// Compared byte for byte, as SQLite compares the stored text: Swift's `String` equality would take `é` and
+    /// `e` + U+0301 for the same id.
     struct Key: Hashable, Comparable {
         var workspaceID: String
         var messageID: String
 
-        static func < (a: Key, b: Key) -> Bool { (a.workspaceID, a.messageID) < (b.workspaceID, b.messageID) }
+        static func == (a: Key, b: Key) -> Bool {
+            a.workspaceID.utf8.elementsEqual(b.workspaceID.utf8) && a.messageID.utf8.elementsEqual(b.messageID.utf8)
+        }
+
+        func hash(into hasher: inout Hasher) {
+            for text in [workspaceID, messageID] {
+                var text = text
+                text.withUTF8 { hasher.combine(bytes: UnsafeRawBufferPointer($0)) }
+                hasher.combine(0xFF as UInt8)  // never a byte of UTF-8: keeps ("ab", "c") apart from ("a", "bc")
+            }
+        }
+
+        static func < (a: Key, b: Key) -> Bool {
+            a.workspaceID.utf8.elementsEqual(b.workspaceID.utf8)
+                ? a.messageID.utf8.lexicographicallyPrecedes(b.messageID.utf8)
+                : a.workspaceID.utf8.lexicographicallyPrecedes(b.workspaceID.utf8)
+        }
     }
 
     /// A settle under way: `keys` (sorted) are the ids of the events in (watermark, `through`].
@@ -73,16 +93,22 @@ final class MessageIDLedger: @unchecked Sendable {
     func append(_ sql: String, _ rows: [[SQLValue]], on connection: SQLiteConnection) throws -> Int {
         guard !rows.isEmpty else { return 0 }
         try sync(connection)
-        var fresh: [[SQLValue]] = []
-        fresh.reserveCapacity(rows.count)
+        var candidates: [(key: Key, row: [SQLValue])] = []
+        candidates.reserveCapacity(rows.count)
+        var inCall = Set<Key>(minimumCapacity: rows.count)
         for row in rows {
             guard let workspaceID = row[0].text, let messageID = row[1].text else {
                 throw StoreError.database("event rows start with the workspace and the message id")
             }
             let key = Key(workspaceID: workspaceID, messageID: messageID)
-            guard !pending.contains(key), try !isSettled(key, connection) else { continue }
-            remember(key)
-            fresh.append(row)
+            if !pending.contains(key) && inCall.insert(key).inserted { candidates.append((key, row)) }
+        }
+        let settled = try settledKeys(among: candidates.map(\.key), connection)
+        var fresh: [[SQLValue]] = []
+        fresh.reserveCapacity(candidates.count)
+        for candidate in candidates where !settled.contains(candidate.key) {
+            remember(candidate.key)
+            fresh.append(candidate.row)
         }
         let inserted = try connection.executeMany(sql, fresh)
         seenThrough = try maximumSeq(connection)
@@ -170,12 +196,36 @@ final class MessageIDLedger: @unchecked Sendable {
         if pending.insert(key).inserted { added.append(key) }
     }
 
-    private func isSettled(_ key: Key, _ connection: SQLiteConnection) throws -> Bool {
-        var found = false
-        try connection.forEachRow(
-            "SELECT 1 FROM message_ids WHERE workspace_id = ? AND message_id = ?",
-            [.text(key.workspaceID), .text(key.messageID)]
-        ) { _ in found = true }
+    /// Which of `keys` are in `message_ids`: one statement per workspace, the ids passed as a JSON array, which
+    /// saves a statement run per id. SQLite's `json_each` cuts a string at U+0000, so an id holding one is looked up
+    /// by itself.
+    private func settledKeys(among keys: [Key], _ connection: SQLiteConnection) throws -> Set<Key> {
+        var byWorkspace: [String: [JSONValue]] = [:]
+        var found = Set<Key>()
+        for key in keys {
+            guard key.messageID.utf8.contains(0) else {
+                byWorkspace[key.workspaceID, default: []].append(.string(key.messageID))
+                continue
+            }
+            try connection.forEachRow(
+                "SELECT 1 FROM message_ids WHERE workspace_id = ? AND message_id = ?",
+                [.text(key.workspaceID), .text(key.messageID)]
+            ) { _ in found.insert(key) }
+        }
+        for (workspaceID, ids) in byWorkspace {
+            var array: [UInt8] = []
+            JSONWriter.write(.array(ids), into: &array)
+            try connection.forEachRow(
+                """
+                SELECT j.value FROM json_each(?) AS j
+                WHERE EXISTS (SELECT 1 FROM message_ids m WHERE m.workspace_id = ? AND m.message_id = j.value)
+                """,
+                [.text(String(decoding: array, as: UTF8.self)), .text(workspaceID)]
+            ) { statement in
+                let id = SQLiteConnection.withText(statement, 0) { String(decoding: $0, as: UTF8.self) } ?? ""
+                found.insert(Key(workspaceID: workspaceID, messageID: id))
+            }
+        }
         return found
     }
 

@@ -32,12 +32,13 @@ struct MessageIDLedgerTests {
         try await database.write { db in try await db.appendEvents(Store.insertEventSQL, keys.map { row($0.0, $0.1) }) }
     }
 
-    /// Every stored (workspace, id) once, and every event at or below the watermark settled.
-    static func checkStored(_ database: SQLiteDatabase, expected: Set<String>) async throws {
+    /// Every stored (workspace, id) once, and every event at or below the watermark settled. Keys are compared as
+    /// bytes, as the database does.
+    static func checkStored(_ database: SQLiteDatabase, expected: [String]) async throws {
         try await database.read { db in
             let keys = try await db.query("SELECT workspace_id || '/' || message_id FROM events").map { try $0.text(0) }
-            #expect(keys.count == expected.count)
-            #expect(Set(keys) == expected)
+            #expect(keys.map { Array($0.utf8) }.sorted { $0.lexicographicallyPrecedes($1) }
+                == expected.map { Array($0.utf8) }.sorted { $0.lexicographicallyPrecedes($1) })
             let unsettled = try await db.query(
                 """
                 SELECT COUNT(*) FROM events e
@@ -80,7 +81,7 @@ struct MessageIDLedgerTests {
             }
         }
         #expect(settles > 3)
-        try await Self.checkStored(database, expected: accepted)
+        try await Self.checkStored(database, expected: Array(accepted))
     }
 
     @Test("two writers on one file (pond serve and pond import) never store the same id twice")
@@ -96,7 +97,7 @@ struct MessageIDLedgerTests {
             #expect(try await Self.append(step.isMultiple(of: 3) ? second : first, keys) == fresh.count)
             accepted.formUnion(fresh)
         }
-        try await Self.checkStored(first, expected: accepted)
+        try await Self.checkStored(first, expected: Array(accepted))
     }
 
     @Test("rows inserted past the ledger (plain statements in the same or an earlier transaction) count as held")
@@ -111,6 +112,23 @@ struct MessageIDLedgerTests {
         }
         #expect(count == 1)
         try await Self.checkStored(database, expected: ["ws/a", "ws/b", "ws/c", "ws/d"])
+    }
+
+    @Test("ids of any spelling are found again once settled")
+    func oddIDs() async throws {
+        let file = File()
+        let odd = [
+            "with \"quotes\"", "back\\slash", "tab\tnew\nline", "nul\u{0}inside", "\u{1}\u{1f}", "中文-ид-😀",
+            "e\u{301}", "é", String(repeating: "x", count: 3000), "",
+        ]
+        var database = try file.open(settleEvery: 2)
+        for id in odd { #expect(try await Self.append(database, [("ws", id)]) == 1) }
+        database = try file.open(settleEvery: 2)
+        #expect(try await Self.append(database, odd.map { ("ws", $0) }) == 0)
+        #expect(try await Self.append(database, odd.map { ("ws_other", $0) }) == odd.count)
+        try await Self.checkStored(database, expected: odd.map { "ws/\($0)" } + odd.map { "ws_other/\($0)" })
+        let settled = try await database.read { try await $0.query("SELECT COUNT(*) FROM message_ids WHERE workspace_id = 'ws'")[0].int(0) }
+        #expect(settled == Int64(odd.count))
     }
 
     @Test("events are append-only on SQLite: a delete is refused")
