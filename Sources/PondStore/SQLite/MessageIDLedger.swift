@@ -1,3 +1,4 @@
+import Foundation
 import PondCore
 
 /// Keeps `messageId` unique per workspace in SQLite's event log without a unique index on `events`.
@@ -22,34 +23,42 @@ import PondCore
 final class MessageIDLedger: @unchecked Sendable {
     /// Compared byte for byte, as SQLite compares the stored text: Swift's `String` equality would take `é` and
     /// `e` + U+0301 for the same id.
-    struct Key: Hashable, Comparable {
+    struct Key: Hashable {
         var workspaceID: String
         var messageID: String
 
         static func == (a: Key, b: Key) -> Bool {
-            a.workspaceID.utf8.elementsEqual(b.workspaceID.utf8) && a.messageID.utf8.elementsEqual(b.messageID.utf8)
+            sameBytes(a.messageID, b.messageID) && sameBytes(a.workspaceID, b.workspaceID)
         }
 
         func hash(into hasher: inout Hasher) {
-            for text in [workspaceID, messageID] {
-                var text = text
-                text.withUTF8 { hasher.combine(bytes: UnsafeRawBufferPointer($0)) }
-                hasher.combine(0xFF as UInt8)  // never a byte of UTF-8: keeps ("ab", "c") apart from ("a", "bc")
-            }
+            Self.combine(workspaceID, into: &hasher)
+            Self.combine(messageID, into: &hasher)
         }
 
-        static func < (a: Key, b: Key) -> Bool {
-            a.workspaceID.utf8.elementsEqual(b.workspaceID.utf8)
-                ? a.messageID.utf8.lexicographicallyPrecedes(b.messageID.utf8)
-                : a.workspaceID.utf8.lexicographicallyPrecedes(b.workspaceID.utf8)
+        private static func combine(_ text: String, into hasher: inout Hasher) {
+            if text.utf8.withContiguousStorageIfAvailable({ hasher.combine(bytes: UnsafeRawBufferPointer($0)) }) == nil {
+                for byte in text.utf8 { hasher.combine(byte) }
+            }
+            hasher.combine(0xFF as UInt8)  // never a byte of UTF-8: keeps ("ab", "c") apart from ("a", "bc")
+        }
+
+        private static func sameBytes(_ a: String, _ b: String) -> Bool {
+            let fast = a.utf8.withContiguousStorageIfAvailable { x in
+                b.utf8.withContiguousStorageIfAvailable { y in
+                    x.count == y.count && (x.isEmpty || memcmp(x.baseAddress!, y.baseAddress!, x.count) == 0)
+                }
+            }
+            return (fast ?? nil) ?? a.utf8.elementsEqual(b.utf8)
         }
     }
 
-    /// A settle under way: `keys` (sorted) are the ids of the events in (watermark, `through`].
+    /// A settle under way: the ids of the events in (watermark, `through`], sorted by SQLite into the temporary
+    /// table `message_id_settle`, whose rows up to `next` (a rowid) have been added to `message_ids`.
     private struct Settle {
-        var keys: [Key]
         var through: Int64
-        var next = 0
+        var next: Int64
+        var last: Int64
     }
 
     /// Ids gathered in memory before a settle starts. Larger settles write fewer pages per id; the ids are read back
@@ -57,21 +66,24 @@ final class MessageIDLedger: @unchecked Sendable {
     let settleThreshold: Int
     /// Ids added to `message_ids` per append while a settle is under way: a sixteenth of the threshold, and at least
     /// twice what the append added, so that a settle always finishes before as many new ids have gathered.
-    private func sliceSize(appended: Int) -> Int { max(settleThreshold / 16, 2 * appended, 1) }
+    private func sliceSize(appended: Int) -> Int64 { Int64(max(settleThreshold / 16, 2 * appended, 1)) }
 
     /// `message_id_watermark.seq` as last read or written here; nil when memory must be rebuilt.
     private var watermark: Int64?
-    /// The largest `seq` whose id is in `pending` or at or below the watermark.
+    /// The largest `seq` whose id is in memory or at or below the watermark.
     private var seenThrough: Int64 = 0
+    /// The ids of the events above the watermark: those of a settle under way, and those since it started.
+    private var settling: Set<Key> = []
     private var pending: Set<Key> = []
     private var settle: Settle?
 
-    /// What the current transaction changed, to undo it on rollback or finish it on commit.
+    /// What the current transaction changed, to undo it on rollback or finish it on commit. A rollback after a
+    /// change of generation (a rebuild, a settle started or finished) simply has memory rebuilt next time.
     private var synced = false
     private var added: [Key] = []
     private var before: (seenThrough: Int64, settle: Settle?) = (0, nil)
-    private var rebuilt = false
-    private var settled: Settle?
+    private var regenerated = false
+    private var finished: Settle?
 
     init(settleThreshold: Int) {
         self.settleThreshold = max(1, settleThreshold)
@@ -101,7 +113,7 @@ final class MessageIDLedger: @unchecked Sendable {
                 throw StoreError.database("event rows start with the workspace and the message id")
             }
             let key = Key(workspaceID: workspaceID, messageID: messageID)
-            if !pending.contains(key) && inCall.insert(key).inserted { candidates.append((key, row)) }
+            if !holds(key) && inCall.insert(key).inserted { candidates.append((key, row)) }
         }
         let settled = try settledKeys(among: candidates.map(\.key), connection)
         var fresh: [[SQLValue]] = []
@@ -120,25 +132,25 @@ final class MessageIDLedger: @unchecked Sendable {
     func transactionEnded(committed: Bool) {
         defer {
             synced = false
-            rebuilt = false
-            settled = nil
+            regenerated = false
+            finished = nil
             added.removeAll(keepingCapacity: true)
         }
         guard synced else { return }
         if committed {
-            if let settled, let watermark {
-                pending.subtract(settled.keys)
-                self.watermark = max(watermark, settled.through)
+            if let finished, let watermark {
+                settling = []
+                self.watermark = max(watermark, finished.through)
             }
-        } else if rebuilt {
+        } else if regenerated {
             watermark = nil
-            pending = []
-            settle = nil
         } else {
             for key in added { pending.remove(key) }
             (seenThrough, settle) = before
         }
     }
+
+    private func holds(_ key: Key) -> Bool { pending.contains(key) || settling.contains(key) }
 
     /// Brings memory up to what the database holds. The watermark is read once per transaction (the writer's lock
     /// keeps it from changing under us until the transaction ends); new rows are looked for at every append, since
@@ -161,8 +173,9 @@ final class MessageIDLedger: @unchecked Sendable {
     }
 
     private func rebuild(after stored: Int64, _ connection: SQLiteConnection) throws {
-        rebuilt = true
+        regenerated = true
         settle = nil
+        settling = []
         pending = []
         try read(after: stored, connection) { pending.insert($0) }
         watermark = stored
@@ -170,29 +183,46 @@ final class MessageIDLedger: @unchecked Sendable {
     }
 
     /// Starts a settle once enough ids have gathered, and adds the next slice of the one under way.
-    private func advanceSettle(_ connection: SQLiteConnection, slice: Int) throws {
-        // A settle finished in this transaction leaves its ids in `pending` until the commit: nothing more until then.
-        guard settled == nil else { return }
+    private func advanceSettle(_ connection: SQLiteConnection, slice: Int64) throws {
+        // A settle finished in this transaction keeps its ids in memory until the commit: nothing more until then.
+        guard finished == nil, let watermark else { return }
         if settle == nil && pending.count >= settleThreshold {
-            settle = Settle(keys: pending.sorted(), through: seenThrough)
+            // SQLite sorts the ids (byte order, as the table's key) into a temporary table, numbered in that order.
+            _ = try connection.execute(
+                "CREATE TEMP TABLE IF NOT EXISTS message_id_settle (workspace_id TEXT NOT NULL, message_id TEXT NOT NULL)", [])
+            _ = try connection.execute("DELETE FROM temp.message_id_settle", [])
+            _ = try connection.execute(
+                """
+                INSERT INTO temp.message_id_settle (workspace_id, message_id)
+                SELECT workspace_id, message_id FROM events WHERE seq > ? AND seq <= ? ORDER BY workspace_id, message_id
+                """, [.int(watermark), .int(seenThrough)])
+            let bounds = try connection.query("SELECT MIN(rowid) - 1, MAX(rowid) FROM temp.message_id_settle", [])
+            settle = Settle(through: seenThrough, next: bounds.first?[0].int ?? 0, last: bounds.first?[1].int ?? 0)
+            settling = pending
+            pending = []
+            regenerated = true
         }
         guard var current = settle else { return }
-        let end = min(current.keys.count, current.next + slice)
-        _ = try connection.executeMany(
-            "INSERT OR IGNORE INTO message_ids (workspace_id, message_id) VALUES (?, ?)",
-            current.keys[current.next..<end].map { [.text($0.workspaceID), .text($0.messageID)] })
+        let end = min(current.last, current.next + slice)
+        _ = try connection.execute(
+            """
+            INSERT OR IGNORE INTO message_ids (workspace_id, message_id)
+            SELECT workspace_id, message_id FROM temp.message_id_settle WHERE rowid > ? AND rowid <= ? ORDER BY rowid
+            """, [.int(current.next), .int(end)])
         current.next = end
-        if end == current.keys.count {
-            _ = try connection.execute(
-                "UPDATE message_id_watermark SET seq = MAX(seq, ?)", [.int(current.through)])
-            settled = current
+        if end == current.last {
+            _ = try connection.execute("UPDATE message_id_watermark SET seq = MAX(seq, ?)", [.int(current.through)])
+            _ = try connection.execute("DELETE FROM temp.message_id_settle", [])
+            finished = current
             settle = nil
+            regenerated = true
         } else {
             settle = current
         }
     }
 
     private func remember(_ key: Key) {
+        guard !settling.contains(key) else { return }
         if pending.insert(key).inserted { added.append(key) }
     }
 
