@@ -20,10 +20,14 @@ struct DatabaseOptions: ParsableArguments {
     @Option(name: .long, help: "SQLite commit durability: full (fsync every commit; a 200 survives power loss) or normal (survives a process crash).")
     var durability: DurabilityOption = .full
 
-    @Option(name: .long, help: "SQLite: message ids kept in memory before they are added to the message_ids table in one sorted pass (more: fewer pages written, more memory and a longer read at start).")
+    @Option(name: .long, help: "SQLite: recent message ids kept in memory for deduplication before they are sorted into the message_ids table (more: fewer pages written, more memory and a longer read at start).")
     var settleMessageIdsEvery: Int = SQLiteDatabase.defaultSettleThreshold
 
     var sqliteDurability: SQLiteDatabase.Durability { durability == .full ? .full : .normal }
+
+    func validate() throws {
+        guard settleMessageIdsEvery >= 1 else { throw ValidationError("--settle-message-ids-every must be at least 1") }
+    }
 }
 
 enum DurabilityOption: String, ExpressibleByArgument, Sendable {

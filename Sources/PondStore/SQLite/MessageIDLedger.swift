@@ -199,7 +199,7 @@ final class MessageIDLedger: @unchecked Sendable {
             let bounds = try connection.query("SELECT MIN(rowid) - 1, MAX(rowid) FROM temp.message_id_settle", [])
             settle = Settle(through: seenThrough, next: bounds.first?[0].int ?? 0, last: bounds.first?[1].int ?? 0)
             settling = pending
-            pending = []
+            pending = Set(minimumCapacity: settling.count)  // grown once, not by doubling (rehashing every id)
             regenerated = true
         }
         guard var current = settle else { return }
