@@ -252,8 +252,7 @@ final class MessageIDLedger: @unchecked Sendable {
                 """,
                 [.text(String(decoding: array, as: UTF8.self)), .text(workspaceID)]
             ) { statement in
-                let id = SQLiteConnection.withText(statement, 0) { String(decoding: $0, as: UTF8.self) } ?? ""
-                found.insert(Key(workspaceID: workspaceID, messageID: id))
+                found.insert(Key(workspaceID: workspaceID, messageID: SQLiteConnection.value(statement, 0).text ?? ""))
             }
         }
         return found
@@ -261,9 +260,9 @@ final class MessageIDLedger: @unchecked Sendable {
 
     private func read(after seq: Int64, _ connection: SQLiteConnection, _ body: (Key) -> Void) throws {
         try connection.forEachRow("SELECT workspace_id, message_id FROM events WHERE seq > ?", [.int(seq)]) { statement in
-            let workspaceID = SQLiteConnection.withText(statement, 0) { String(decoding: $0, as: UTF8.self) } ?? ""
-            let messageID = SQLiteConnection.withText(statement, 1) { String(decoding: $0, as: UTF8.self) } ?? ""
-            body(Key(workspaceID: workspaceID, messageID: messageID))
+            body(Key(
+                workspaceID: SQLiteConnection.value(statement, 0).text ?? "",
+                messageID: SQLiteConnection.value(statement, 1).text ?? ""))
         }
     }
 

@@ -19,8 +19,8 @@ public final class SQLiteDatabase: SQLDatabase {
     private let messageIDs: MessageIDLedger
     public static let defaultSettleThreshold = 65_536
 
-    /// `settleMessageIDsEvery`: how many message ids the writer keeps in memory before adding them to
-    /// `message_ids` in one go (see `MessageIDLedger`).
+    /// `settleMessageIDsEvery`: how many message ids the writer gathers in memory before it starts adding them to
+    /// `message_ids` (see `MessageIDLedger`).
     public init(
         path: String, durability: Durability = .full, readers readerCount: Int = 4,
         settleMessageIDsEvery: Int = SQLiteDatabase.defaultSettleThreshold
