@@ -7,7 +7,7 @@ struct Pond: AsyncParsableCommand {
         commandName: "pond",
         abstract: "Pond: private-domain (私域) customer operations — CDP, identity graph and tracking API in one binary.",
         subcommands: [
-            ServeCommand.self, DemoCommand.self, WorkspaceCommand.self, ImportCommand.self, MigrateCommand.self,
+            ServeCommand.self, DemoCommand.self, WorkspaceCommand.self, KeyCommand.self, ImportCommand.self, MigrateCommand.self,
             BenchCommand.self,
         ])
 }

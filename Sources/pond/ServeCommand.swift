@@ -30,6 +30,14 @@ struct ServerOptions: ParsableArguments {
     @Option(help: "Largest accepted single message, in bytes.") var maxMessageBytes: Int = 32 * 1024
     @Flag(name: .long, help: "Accept events but leave identity stitching to other nodes sharing the database.")
     var noStitching = false
+    @Option(help: "Most connections open at once; one more is answered 503 and closed (raises the open-file limit to fit).")
+    var maxConnections: Int = ConnectionLimits().maximumConnections
+    @Option(help: "Seconds a connection may wait for its next request before it is closed.")
+    var idleTimeout: Int = Int(ConnectionLimits().idleTimeout.components.seconds)
+    @Option(help: "Seconds a request's headers may take to arrive once it has started (then 408).")
+    var headerTimeout: Int = Int(ConnectionLimits().headerTimeout.components.seconds)
+    @Option(help: "Longest silence, in seconds, while a request body arrives (then 408).")
+    var bodyTimeout: Int = Int(ConnectionLimits().bodyTimeout.components.seconds)
     @Option(help: "text or json") var logFormatName: String = "text"
     @Option(help: "trace, debug, info, notice, warning, error") var logLevelName: String = "info"
 
@@ -39,7 +47,18 @@ struct ServerOptions: ParsableArguments {
     func configuration() -> ServerConfiguration {
         ServerConfiguration(
             host: host, port: port, rootKey: rootKey ?? ProcessInfoEnvironment.value("POND_ROOT_KEY"),
-            limits: .init(maximumMessageBytes: maxMessageBytes, maximumBatchBytes: maxBatchBytes), stitching: !noStitching)
+            limits: .init(maximumMessageBytes: maxMessageBytes, maximumBatchBytes: maxBatchBytes), stitching: !noStitching,
+            connections: ConnectionLimits(
+                maximumConnections: maxConnections, idleTimeout: .seconds(idleTimeout), headerTimeout: .seconds(headerTimeout),
+                bodyTimeout: .seconds(bodyTimeout)
+            ).raisingFileLimit())
+    }
+
+    func validate() throws {
+        guard maxConnections >= 1 else { throw ValidationError("--max-connections must be at least 1") }
+        for (name, seconds) in [("idle", idleTimeout), ("header", headerTimeout), ("body", bodyTimeout)] where seconds < 1 {
+            throw ValidationError("--\(name)-timeout must be at least 1 second")
+        }
     }
 }
 
@@ -63,6 +82,7 @@ enum PondServerRunner {
             let app = buildApplication(runtime: runtime, configuration: configuration) { port in
                 logger.info("pond is listening", metadata: [
                     "address": "http://\(configuration.host):\(port)", "database": "\(opened.redactedURL)",
+                    "maxConnections": "\(configuration.connections.maximumConnections)",
                 ])
                 do {
                     try await prepare(runtime, port)

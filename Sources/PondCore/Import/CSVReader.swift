@@ -44,6 +44,7 @@ public struct CSVError: Error, Sendable, Equatable, CustomStringConvertible {
         case invalidUTF8 = "invalid_utf8"
         case unsupportedEncoding = "unsupported_encoding"
         case fieldTooLong = "field_too_long"
+        case nulCharacter = "nul_character"
     }
 
     public let kind: Kind
@@ -179,6 +180,13 @@ public struct CSVReader: Sendable {
     }
 
     private mutating func consume(_ byte: UInt8, separator: UInt8, into records: inout [CSVRecord]) throws(CSVError) {
+        // PostgreSQL cannot store U+0000 in text, so no backend stores it (README, "Text Pond stores"); in a CSV
+        // file it almost always means the file is not UTF-8 text at all.
+        if byte == 0 {
+            throw CSVError(
+                .nulCharacter, row: row, line: line,
+                "the file contains a NUL byte (U+0000), which Pond does not store; save it as \"CSV UTF-8\" text")
+        }
         // Line numbers are only for messages: CRLF, LF and a lone CR each end one line.
         if byte == 0x0A {
             if !previousWasCR { line += 1 }

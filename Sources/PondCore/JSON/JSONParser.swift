@@ -4,6 +4,13 @@
 /// reject invalid UTF-8 and control characters (which `JSONSerialization` on Linux lets through in places), bound
 /// nesting depth so a hostile body cannot exhaust the stack, and report *where* a document is broken so the
 /// error message can name it.
+///
+/// Two things RFC 8259 allows are refused, so that every value Pond accepts means one thing in every place that
+/// later reads it:
+/// - U+0000 (`\u0000`) in a string or member name: PostgreSQL cannot store it in `text` or `jsonb`, so a value
+///   that passed here would fail a later stage on one backend and not the other;
+/// - a member name repeated in one object: SQLite's JSON functions read the first occurrence, a dictionary the
+///   last, so a segment compiled to SQL and the in-memory evaluator would disagree about the same event.
 public struct JSONParser {
     public struct Failure: Error, Sendable, Equatable, CustomStringConvertible {
         public let offset: Int
@@ -23,24 +30,43 @@ public struct JSONParser {
     /// too (a quote byte never occurs inside a multi-byte sequence), and strings are made without validating each
     /// on its own — which, through the generic `String(validating:)`, cost more than the rest of the parse.
     let validUTF8: Bool
+    /// Whether the two refusals above are lifted (`parseStored`).
+    let lenient: Bool
     var index = 0
 
-    init(bytes: [UInt8]) {
+    init(bytes: [UInt8], lenient: Bool = false) {
         self.bytes = bytes
+        self.lenient = lenient
         validUTF8 = String(validating: bytes, as: UTF8.self) != nil
     }
 
     public static func parse(_ bytes: some Sequence<UInt8>) throws(Failure) -> JSONValue {
         var parser = JSONParser(bytes: Array(bytes))
-        parser.skipWhitespace()
-        let value = try parser.parseValue(depth: 0)
-        parser.skipWhitespace()
-        guard parser.index == parser.bytes.count else { throw parser.failure("unexpected data after the document") }
+        return try parser.parseDocument()
+    }
+
+    private mutating func parseDocument() throws(Failure) -> JSONValue {
+        skipWhitespace()
+        let value = try parseValue(depth: 0)
+        skipWhitespace()
+        guard index == bytes.count else { throw failure("unexpected data after the document") }
         return value
     }
 
     public static func parse(_ text: String) throws(Failure) -> JSONValue {
         try parse(Array(text.utf8))
+    }
+
+    /// Parses a document Pond stored itself, which may have been accepted before repeated names and U+0000 were
+    /// refused: it is read as it was then (the last of a repeated name wins), so that data kept from an earlier
+    /// version keeps its meaning instead of becoming unreadable.
+    public static func parseStored(_ bytes: some Sequence<UInt8>) throws(Failure) -> JSONValue {
+        var parser = JSONParser(bytes: Array(bytes), lenient: true)
+        return try parser.parseDocument()
+    }
+
+    public static func parseStored(_ text: String) throws(Failure) -> JSONValue {
+        try parseStored(Array(text.utf8))
     }
 
     func failure(_ reason: String) -> Failure { Failure(offset: index, reason: reason) }
@@ -92,12 +118,15 @@ public struct JSONParser {
         while true {
             skipWhitespace()
             guard index < bytes.count, bytes[index] == UInt8(ascii: "\"") else { throw failure("expected a member name") }
+            let keyOffset = index
             let key = try parseString()
             skipWhitespace()
             guard index < bytes.count, bytes[index] == UInt8(ascii: ":") else { throw failure("expected ':'") }
             index += 1
             skipWhitespace()
-            members[key] = try parseValue(depth: depth + 1)
+            guard members.updateValue(try parseValue(depth: depth + 1), forKey: key) == nil || lenient else {
+                throw Self.repeatedMember(key, at: keyOffset)
+            }
             skipWhitespace()
             guard index < bytes.count else { throw failure("unexpected end of input") }
             if bytes[index] == UInt8(ascii: ",") { index += 1; continue }
@@ -179,6 +208,7 @@ public struct JSONParser {
                 } else if (0xDC00...0xDFFF).contains(code) {
                     throw failure("unpaired surrogate in string")
                 }
+                guard code != 0 || lenient else { throw Failure(offset: index - 6, reason: Self.nulReason) }
                 guard let scalar = Unicode.Scalar(code) else { throw failure("invalid unicode escape") }
                 scalars.append(contentsOf: Array(String(Character(scalar)).utf8))
             default:
@@ -186,6 +216,12 @@ public struct JSONParser {
             }
         }
         throw failure("unterminated string")
+    }
+
+    static let nulReason = "U+0000 (\\u0000) is not allowed in text"
+
+    static func repeatedMember(_ name: String, at offset: Int) -> Failure {
+        Failure(offset: offset, reason: "member name \(JSONWriter.string(.string(name))) is repeated; each name may appear once per object")
     }
 
     private func string(_ bytes: ArraySlice<UInt8>, start: Int) throws(Failure) -> String {

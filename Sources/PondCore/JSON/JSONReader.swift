@@ -42,6 +42,7 @@ public struct JSONReader {
     }
 
     private var parser: JSONParser
+    private var memberNames = JSONMemberNames()
 
     public init(_ bytes: [UInt8]) {
         parser = JSONParser(bytes: bytes)
@@ -64,6 +65,7 @@ public struct JSONReader {
     /// Steps into the object at the cursor; `nextMember` then walks it.
     public mutating func enterObject(depth: Int) throws(Failure) {
         try enter(UInt8(ascii: "{"), depth: depth)
+        memberNames.open()
     }
 
     /// Steps into the array at the cursor; `nextElement` then walks it.
@@ -72,13 +74,18 @@ public struct JSONReader {
     }
 
     /// The next member's key, with the cursor on its value (which the caller must read, copy or skip), or nil
-    /// past the object's end. `first` starts true for each object.
+    /// past the object's end. `first` starts true for each object. A name the object already had is refused.
     public mutating func nextMember(first: inout Bool) throws(Failure) -> String? {
-        guard try advance(closing: UInt8(ascii: "}"), first: &first) else { return nil }
+        guard try advance(closing: UInt8(ascii: "}"), first: &first) else {
+            memberNames.close()
+            return nil
+        }
         guard parser.index < parser.bytes.count, parser.bytes[parser.index] == UInt8(ascii: "\"") else {
             throw parser.failure("expected a member name")
         }
+        let keyOffset = parser.index
         let key = try parser.parseString()
+        guard memberNames.insert(key.utf8) else { throw JSONParser.repeatedMember(key, at: keyOffset) }
         parser.skipWhitespace()
         guard parser.index < parser.bytes.count, parser.bytes[parser.index] == UInt8(ascii: ":") else {
             throw parser.failure("expected ':'")
@@ -108,6 +115,11 @@ public struct JSONReader {
     public mutating func skipValue(depth: Int) throws(Failure) {
         var none: [UInt8] = []
         try walk(depth: depth, into: &none, copying: false)
+    }
+
+    /// Where `offset` is in the document, as a path such as `batch[3].properties`, for error messages.
+    public func path(to offset: Int) -> String {
+        JSONPathLocator.path(to: offset, in: parser.bytes)
     }
 
     /// Checks that nothing but whitespace follows.
@@ -159,10 +171,12 @@ public struct JSONReader {
         case UInt8(ascii: "{"):
             parser.index += 1
             if copying { out.append(UInt8(ascii: "{")) }
+            memberNames.open()
             var first = true
             while try walkKey(first: &first, into: &out, copying: copying) {
                 try walk(depth: depth + 1, into: &out, copying: copying)
             }
+            memberNames.close()
             if copying { out.append(UInt8(ascii: "}")) }
         case UInt8(ascii: "["):
             parser.index += 1
@@ -203,7 +217,11 @@ public struct JSONReader {
             throw parser.failure("expected a member name")
         }
         let start = parser.index
-        try walkString()
+        let decoded = try walkString()
+        let text = parser.bytes[(start + 1)..<(parser.index - 1)]
+        guard decoded.map({ memberNames.insert($0.utf8) }) ?? memberNames.insert(text) else {
+            throw JSONParser.repeatedMember(decoded ?? String(decoding: text, as: UTF8.self), at: start)
+        }
         if copying {
             if !wasFirst { out.append(UInt8(ascii: ",")) }
             out.append(contentsOf: parser.bytes[start..<parser.index])
@@ -219,7 +237,9 @@ public struct JSONReader {
 
     /// Moves past the string at the cursor, validated as `JSONParser` would: the common string (no escape, in a
     /// document known to be valid UTF-8) by looking for its closing quote, any other through the parser itself.
-    private mutating func walkString() throws(Failure) {
+    /// Returns the decoded text when it went through the parser, nil when the bytes between the quotes are it.
+    @discardableResult
+    private mutating func walkString() throws(Failure) -> String? {
         if parser.validUTF8 {
             var index = parser.index + 1
             let bytes = parser.bytes
@@ -227,12 +247,12 @@ public struct JSONReader {
                 let byte = bytes[index]
                 if byte == UInt8(ascii: "\"") {
                     parser.index = index + 1
-                    return
+                    return nil
                 }
                 if byte == UInt8(ascii: "\\") || byte < 0x20 { break }
                 index += 1
             }
         }
-        _ = try parser.parseString()
+        return try parser.parseString()
     }
 }

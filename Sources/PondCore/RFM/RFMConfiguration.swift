@@ -131,7 +131,7 @@ public final class AmountReader: Sendable {
                 }
             }
             guard walked else {
-                guard case .object(let properties)? = try? JSONParser.parse(text) else { return nil }
+                guard case .object(let properties)? = try? JSONParser.parseStored(text) else { return nil }
                 return RFMConfiguration(amountProperties: names).amount(in: properties)
             }
             for value in found where value != nil { return value }

@@ -28,8 +28,7 @@ struct MessageMembers {
         }
     }
 
-    /// Reads the object at the cursor in place of the previous one. A repeated key keeps its last value, as in
-    /// `JSONParser`.
+    /// Reads the object at the cursor in place of the previous one (the reader refuses a repeated key).
     mutating func read(_ reader: inout BodyReader, depth: Int) throws(IngestError) {
         members.removeAll(keepingCapacity: true)
         text.removeAll(keepingCapacity: true)
@@ -44,11 +43,7 @@ struct MessageMembers {
                 try reader.copyValue(depth: depth + 1, into: &text)
                 value = .text(start..<text.count)
             }
-            if let index = members.firstIndex(where: { $0.key == key }) {
-                members[index].value = value
-            } else {
-                members.append((key, value))
-            }
+            members.append((key, value))
         }
     }
 
@@ -67,7 +62,7 @@ struct MessageMembers {
     }
 
     /// What the API reads of a `context` kept as text: its `channel` when that is a string, and the kind of its
-    /// `traits`. Repeated keys count by their last occurrence.
+    /// `traits`.
     func contextMembers() -> (channel: String?, traits: JSONReader.Kind?) {
         guard case .text(let range)? = members.first(where: { $0.key == "context" })?.value,
             text[range.lowerBound] == UInt8(ascii: "{")
@@ -147,42 +142,44 @@ struct BodyReader {
     }
 
     mutating func kind() throws(IngestError) -> JSONReader.Kind {
-        do { return try json.kind() } catch { throw Self.invalid(error) }
+        do { return try json.kind() } catch { throw invalid(error) }
     }
 
     mutating func enterObject(depth: Int) throws(IngestError) {
-        do { try json.enterObject(depth: depth) } catch { throw Self.invalid(error) }
+        do { try json.enterObject(depth: depth) } catch { throw invalid(error) }
     }
 
     mutating func enterArray(depth: Int) throws(IngestError) {
-        do { try json.enterArray(depth: depth) } catch { throw Self.invalid(error) }
+        do { try json.enterArray(depth: depth) } catch { throw invalid(error) }
     }
 
     mutating func nextMember(first: inout Bool) throws(IngestError) -> String? {
-        do { return try json.nextMember(first: &first) } catch { throw Self.invalid(error) }
+        do { return try json.nextMember(first: &first) } catch { throw invalid(error) }
     }
 
     mutating func nextElement(first: inout Bool) throws(IngestError) -> Bool {
-        do { return try json.nextElement(first: &first) } catch { throw Self.invalid(error) }
+        do { return try json.nextElement(first: &first) } catch { throw invalid(error) }
     }
 
     mutating func value(depth: Int) throws(IngestError) -> JSONValue {
-        do { return try json.value(depth: depth) } catch { throw Self.invalid(error) }
+        do { return try json.value(depth: depth) } catch { throw invalid(error) }
     }
 
     mutating func copyValue(depth: Int, into out: inout [UInt8]) throws(IngestError) {
-        do { try json.copyValue(depth: depth, into: &out) } catch { throw Self.invalid(error) }
+        do { try json.copyValue(depth: depth, into: &out) } catch { throw invalid(error) }
     }
 
     mutating func skipValue(depth: Int) throws(IngestError) {
-        do { try json.skipValue(depth: depth) } catch { throw Self.invalid(error) }
+        do { try json.skipValue(depth: depth) } catch { throw invalid(error) }
     }
 
     mutating func end() throws(IngestError) {
-        do { try json.end() } catch { throw Self.invalid(error) }
+        do { try json.end() } catch { throw invalid(error) }
     }
 
-    private static func invalid(_ failure: JSONParser.Failure) -> IngestError {
-        IngestError(.invalidJSON, "body is not valid JSON: \(failure)")
+    /// An `invalid_json` error naming where the body broke, by path as well as by byte.
+    private func invalid(_ failure: JSONParser.Failure) -> IngestError {
+        let path = json.path(to: failure.offset)
+        return IngestError(.invalidJSON, "body is not valid JSON: \(failure)\(path.isEmpty ? "" : " (in \(path))")")
     }
 }

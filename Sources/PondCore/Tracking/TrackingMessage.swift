@@ -61,7 +61,7 @@ public struct TrackingMessage: Sendable {
         get {
             switch stored {
             case .tree(let tree): tree
-            case .text(let text, _): (try? JSONParser.parse(text))?.objectValue ?? [:]
+            case .text(let text, _): (try? JSONParser.parseStored(text))?.objectValue ?? [:]
             }
         }
         set { stored = .tree(newValue) }

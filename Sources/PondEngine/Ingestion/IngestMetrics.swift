@@ -10,6 +10,8 @@ public struct IngestMetrics: Sendable {
     public let stitched: Counter
     public let merges: Counter
     public let conflicts: Counter
+    /// Events stitching set aside because their data made every pass holding them fail.
+    public let setAside: Counter
 
     public init(factory: any MetricsFactory = NOOPMetricsHandler.instance) {
         accepted = Counter(label: "pond_events_accepted_total", factory: factory)
@@ -19,5 +21,6 @@ public struct IngestMetrics: Sendable {
         stitched = Counter(label: "pond_events_stitched_total", factory: factory)
         merges = Counter(label: "pond_profile_merges_total", factory: factory)
         conflicts = Counter(label: "pond_identity_conflicts_total", factory: factory)
+        setAside = Counter(label: "pond_events_set_aside_total", factory: factory)
     }
 }

@@ -55,12 +55,13 @@ public final class IntelligenceService: Service, Sendable {
         }
     }
 
-    /// Re-evaluates queued profiles until the queue is empty. Returns the segment enters and exits recorded. Errors
-    /// are logged; the entries stay queued for the next attempt.
+    /// Re-evaluates queued profiles until the queue is empty, or the service is shutting down (each batch is one
+    /// transaction; the rest stays queued). Returns the segment enters and exits recorded. Errors are logged; the
+    /// entries stay queued for the next attempt.
     @discardableResult
     public func drain() async -> Int {
         var changes = 0
-        while true {
+        while !Task.isShuttingDownGracefully, !Task.isCancelled {
             do {
                 let queued = try await store.queuedProfiles(limit: batchSize)
                 if queued.isEmpty { return changes }
@@ -70,11 +71,12 @@ public final class IntelligenceService: Service, Sendable {
                 return changes
             }
         }
+        return changes
     }
 
     private func sweepAll() async {
         do {
-            for workspace in try await store.workspaces() {
+            for workspace in try await store.workspaces() where !Task.isShuttingDownGracefully && !Task.isCancelled {
                 _ = try await runScheduled(workspaceID: workspace.id)
             }
         } catch {

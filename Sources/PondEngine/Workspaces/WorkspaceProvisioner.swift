@@ -43,4 +43,26 @@ public struct WorkspaceProvisioner: Sendable {
         try await store.createKey(key, secret: secret)
         return IssuedKey(key: key, secret: secret)
     }
+
+    /// Revokes a key, refusing the workspace's last admin key (issue another first): nothing could issue a new
+    /// one over the API afterwards.
+    public func revokeKey(workspaceID: String, keyID: String) async throws(KeyRevocationError) {
+        let outcome: Store.KeyRevocation
+        do {
+            outcome = try await store.revokeKey(workspaceID: workspaceID, keyID: keyID, at: clock.now())
+        } catch {
+            throw .store(error)
+        }
+        switch outcome {
+        case .revoked: return
+        case .notFound: throw .notFound
+        case .lastAdminKey: throw .lastAdminKey
+        }
+    }
+}
+
+public enum KeyRevocationError: Error, Sendable {
+    case notFound
+    case lastAdminKey
+    case store(any Error)
 }

@@ -16,11 +16,13 @@ public struct ServerConfiguration: Sendable {
     public var stitching: Bool
     /// Whether this process keeps tags, RFM, lifecycle stages and segments current (with stitching on).
     public var intelligence: Bool
+    public var connections: ConnectionLimits
 
     public init(
         host: String = "127.0.0.1", port: Int = 8080, rootKey: String? = nil, limits: MessageParser.Limits = .init(),
-        stitching: Bool = true, intelligence: Bool = true
+        stitching: Bool = true, intelligence: Bool = true, connections: ConnectionLimits = .init()
     ) {
+        self.connections = connections
         self.intelligence = intelligence
         self.host = host
         self.port = port
@@ -38,7 +40,9 @@ public func buildRouter(runtime: PondRuntime, configuration: ServerConfiguration
     let keys = KeyCache(store: runtime.store, clock: runtime.clock)
     let auth = AdminAuth(keys: keys, rootKey: configuration.rootKey)
     let parser = MessageParser(limits: configuration.limits) { UUID().uuidString.lowercased() }
-    OperationsController(store: runtime.store, registry: runtime.registry).register(on: router)
+    OperationsController(
+        store: runtime.store, stitcher: configuration.stitching ? runtime.stitcher : nil, registry: runtime.registry
+    ).register(on: router)
     TrackingController(parser: parser, pipeline: runtime.pipeline, keys: keys, clock: runtime.clock).register(on: router)
     WorkspaceController(auth: auth, provisioner: runtime.provisioner, keys: keys).register(on: router)
     ProfileController(auth: auth, store: runtime.store, clock: runtime.clock).register(on: router)
@@ -64,6 +68,7 @@ public func buildApplication(
 ) -> some ApplicationProtocol {
     Application(
         router: buildRouter(runtime: runtime, configuration: configuration),
+        server: GuardedHTTP1Channel.builder(limits: configuration.connections),
         configuration: .init(address: .hostname(configuration.host, port: configuration.port), serverName: "pond"),
         services: (configuration.stitching ? [runtime.stitcher] : [])
             + (configuration.stitching && configuration.intelligence ? [runtime.intelligence] : []) + services,

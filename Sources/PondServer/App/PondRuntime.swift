@@ -26,7 +26,7 @@ public struct PondRuntime: Sendable {
         let metrics = IngestMetrics(factory: PrometheusMetricsFactory(registry: registry))
         let intelligence = IntelligenceService(
             store: store, clock: clock, sweepInterval: sweepInterval, sweepOnStart: sweepOnStart, logger: logger)
-        let stitcher = StitchingService(store: store, metrics: metrics, logger: logger) { intelligence.notify() }
+        let stitcher = StitchingService(store: store, clock: clock, metrics: metrics, logger: logger) { intelligence.notify() }
         self.intelligence = intelligence
         self.store = store
         self.clock = clock

@@ -5,18 +5,14 @@ import Hummingbird
 enum CSVBody {
     /// `advice` completes the too-large message ("split the file", "import it with `pond import`").
     static func read(_ request: Request, limit: Int, advice: String) async throws -> ByteBuffer {
-        var request = request
         let encoding = request.headers[.contentEncoding]?.lowercased().trimmingCharacters(in: .whitespaces) ?? "identity"
         guard ["identity", "gzip", "x-gzip", "deflate"].contains(encoding) else {
             throw APIError(
                 .unsupportedMediaType, "unsupported_encoding", "Content-Encoding '\(encoding)' is not supported; use gzip or none")
         }
-        let buffer: ByteBuffer
-        do {
-            buffer = try await request.collectBody(upTo: limit)
-        } catch {
-            throw APIError(.contentTooLarge, "payload_too_large", "the CSV is larger than \(limit >> 20) MB; \(advice)")
-        }
+        let buffer = try await request.collectBody(
+            limit: limit,
+            tooLarge: APIError(.contentTooLarge, "payload_too_large", "the CSV is larger than \(limit >> 20) MB; \(advice)"))
         guard encoding != "identity" else { return buffer }
         do {
             return ByteBuffer(bytes: try Inflate.decompress(Array(buffer.readableBytesView), limit: limit))

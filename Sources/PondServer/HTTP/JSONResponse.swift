@@ -12,13 +12,8 @@ enum JSONResponse {
 extension Request {
     /// Reads a JSON object body for the management API, with a clear 400 on anything else.
     func jsonObject(limit: Int = 1 << 20) async throws -> [String: JSONValue] {
-        var request = self
-        let buffer: ByteBuffer
-        do {
-            buffer = try await request.collectBody(upTo: limit)
-        } catch {
-            throw APIError(.contentTooLarge, "payload_too_large", "request body is larger than \(limit) bytes")
-        }
+        let buffer = try await collectBody(
+            limit: limit, tooLarge: APIError(.contentTooLarge, "payload_too_large", "request body is larger than \(limit) bytes"))
         if buffer.readableBytes == 0 { return [:] }
         do {
             guard case .object(let object) = try JSONParser.parse(buffer.readableBytesView) else {
@@ -26,7 +21,8 @@ extension Request {
             }
             return object
         } catch let error as JSONParser.Failure {
-            throw APIError(.badRequest, "invalid_json", "body is not valid JSON: \(error)")
+            let path = JSONPathLocator.path(to: error.offset, in: Array(buffer.readableBytesView))
+            throw APIError(.badRequest, "invalid_json", "body is not valid JSON: \(error)\(path.isEmpty ? "" : " (in \(path))")")
         }
     }
 

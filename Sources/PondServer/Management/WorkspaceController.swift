@@ -28,8 +28,17 @@ struct WorkspaceController: Sendable {
         router.delete("/api/v1/keys/:id") { request, context in
             let key = try await auth.admin(request)
             let id = try context.parameters.require("id")
-            guard try await provisioner.store.revokeKey(workspaceID: key.workspaceID, keyID: id, at: provisioner.clock.now())
-            else { throw APIError.notFound("key \(id)") }
+            do {
+                try await provisioner.revokeKey(workspaceID: key.workspaceID, keyID: id)
+            } catch KeyRevocationError.notFound {
+                throw APIError.notFound("key \(id)")
+            } catch KeyRevocationError.lastAdminKey {
+                throw APIError(
+                    .conflict, "last_admin_key",
+                    "key \(id) is the workspace's last admin key; issue another admin key before revoking it")
+            } catch KeyRevocationError.store(let error) {
+                throw error
+            }
             keys.invalidateAll()
             return JSONResponse.make(["id": .string(id), "revoked": true])
         }

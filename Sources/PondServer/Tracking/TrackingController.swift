@@ -55,18 +55,13 @@ struct TrackingController: Sendable {
     }
 
     private func readBody(_ request: Request) async throws -> [UInt8] {
-        var request = request
         let limit = parser.limits.maximumBatchBytes
         let encoding = request.headers[.contentEncoding]?.lowercased().trimmingCharacters(in: .whitespaces) ?? "identity"
         guard ["identity", "gzip", "x-gzip", "deflate"].contains(encoding) else {
             throw IngestError(.unsupportedEncoding, "Content-Encoding '\(encoding)' is not supported; use gzip or none")
         }
-        let buffer: ByteBuffer
-        do {
-            buffer = try await request.collectBody(upTo: limit)
-        } catch {
-            throw IngestError(.payloadTooLarge, "request body is larger than \(limit) bytes")
-        }
+        let buffer = try await request.collectBody(
+            limit: limit, tooLarge: IngestError(.payloadTooLarge, "request body is larger than \(limit) bytes"))
         let raw = Array(buffer.readableBytesView)
         guard encoding != "identity" else { return raw }
         do {

@@ -121,7 +121,7 @@ public final class PostgresDatabase: SQLDatabase {
         } catch let error as PSQLError {
             throw StoreError.postgres(error, in: nil)
         } catch let error where !leased && !(error is CancellationError) {
-            throw StoreError.database("no connection to \(url): \(await connectionFailure() ?? "\(error)")")
+            throw StoreError.unavailable("no connection to \(url): \(await connectionFailure() ?? "\(error)")")
         }
     }
 
@@ -137,8 +137,10 @@ public final class PostgresDatabase: SQLDatabase {
             try? await connection.close()
             return nil
         } catch {
-            guard case StoreError.database(let message) = StoreError.postgres(error, in: nil) else { return "\(error)" }
-            return message
+            switch StoreError.postgres(error, in: nil) {
+            case StoreError.database(let message), StoreError.unavailable(let message): return message
+            default: return "\(error)"
+            }
         }
     }
 

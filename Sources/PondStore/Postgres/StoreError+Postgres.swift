@@ -17,12 +17,21 @@ extension StoreError {
                 .connectionError, .serverClosedConnection, .clientClosedConnection, .failedToAddSSLHandler,
             ]
             let cause = socketLevel.contains(error.code) ? error.underlying.map { " (\($0))" } ?? "" : ""
-            return StoreError.database("postgres \(error.code)\(cause)\(statement)")
+            let description = "postgres \(error.code)\(cause)\(statement)"
+            return socketLevel.contains(error.code) ? StoreError.unavailable(description) : StoreError.database(description)
         }
         let state = info[.sqlState] ?? "?????"
         var message = info[.message] ?? "no message"
         if state.hasPrefix("22") { message = redactingQuotedText(message) }
-        return StoreError.database("SQLSTATE \(state): \(message)\(statement)")
+        let description = "SQLSTATE \(state): \(message)\(statement)"
+        return isTransient(sqlState: state) ? StoreError.unavailable(description) : StoreError.database(description)
+    }
+
+    /// SQLSTATEs that describe the server's moment rather than the statement: connection exceptions (08),
+    /// transaction rollbacks such as deadlocks and serialisation failures (40), insufficient resources (53),
+    /// operator intervention such as a shutdown (57), system errors (58) and a lock not available (55P03).
+    static func isTransient(sqlState state: String) -> Bool {
+        ["08", "40", "53", "57", "58"].contains(String(state.prefix(2))) || state == "55P03"
     }
 
     private static func redactingQuotedText(_ message: String) -> String {

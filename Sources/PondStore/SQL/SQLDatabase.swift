@@ -45,7 +45,12 @@ public protocol SQLDatabase: Sendable {
 
 public enum StoreError: Error, Sendable, CustomStringConvertible {
     case corrupt(String)
+    /// The database refused a statement for what it holds or was given (a constraint, a value it cannot store):
+    /// the same work fails the same way when tried again.
     case database(String)
+    /// The database could not do the work just now (connection lost, deadlock, serialisation failure, disk full,
+    /// busy): the same work may succeed when tried again, and must not be blamed on its data.
+    case unavailable(String)
     case invalidURL(String)
     case notFound(String)
     case conflict(String)
@@ -54,9 +59,20 @@ public enum StoreError: Error, Sendable, CustomStringConvertible {
         switch self {
         case .corrupt(let m): return "stored data is not as expected: \(m)"
         case .database(let m): return "database error: \(m)"
+        case .unavailable(let m): return "database unavailable: \(m)"
         case .invalidURL(let m): return "invalid database URL: \(m)"
         case .notFound(let m): return m
         case .conflict(let m): return m
         }
+    }
+}
+
+extension StoreError {
+    /// Whether `error` says nothing about the work that failed, only about the moment: such work is retried as it
+    /// is, never set aside. Cancellation (shutdown) counts as transient.
+    public static func isTransient(_ error: any Error) -> Bool {
+        if error is CancellationError { return true }
+        if case StoreError.unavailable? = error as? StoreError { return true }
+        return false
     }
 }

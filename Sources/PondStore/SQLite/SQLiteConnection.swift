@@ -37,10 +37,11 @@ final class SQLiteConnection: @unchecked Sendable {
 
     func exec(_ sql: String) throws {
         var error: UnsafeMutablePointer<CChar>?
-        if sqlite3_exec(handle, sql, nil, nil, &error) != SQLITE_OK {
+        let rc = sqlite3_exec(handle, sql, nil, nil, &error)
+        if rc != SQLITE_OK {
             let message = error.map { String(cString: $0) } ?? "unknown error"
             sqlite3_free(error)
-            throw StoreError.database(message)
+            throw Self.error(code: sqlite3_extended_errcode(handle), message)
         }
     }
 
@@ -63,7 +64,18 @@ final class SQLiteConnection: @unchecked Sendable {
     }
 
     private func lastError(_ sql: String) -> StoreError {
-        .database("\(String(cString: sqlite3_errmsg(handle))) in: \(sql.prefix(200))")
+        Self.error(code: sqlite3_extended_errcode(handle), "\(String(cString: sqlite3_errmsg(handle))) in: \(sql.prefix(200))")
+    }
+
+    /// Busy or locked files, I/O errors, a full disk and exhausted memory say nothing about the statement: they are
+    /// `unavailable`, so work that hit them is retried rather than set aside.
+    static func error(code: Int32, _ message: String) -> StoreError {
+        switch code & 0xFF {
+        case SQLITE_BUSY, SQLITE_LOCKED, SQLITE_NOMEM, SQLITE_IOERR, SQLITE_FULL, SQLITE_CANTOPEN, SQLITE_PROTOCOL:
+            .unavailable(message)
+        default:
+            .database(message)
+        }
     }
 
     private func bind(_ binds: [SQLValue], to statement: OpaquePointer) throws {

@@ -183,7 +183,19 @@ enum Migrations {
                 SELECT RAISE(ABORT, 'events are append-only: the message-id ledger finds unsettled events by seq');
             END;
             """),
+        Migration(name: "008_stitch_failures", sql: stitchFailures(integer: "INTEGER")),
     ]
+
+    /// Events stitching set aside because a pass including them failed on their data (see
+    /// `Store.setAsideFromStitching`): parked (`profile_id` 0) so the rest of the log moves on, with the error kept
+    /// until an operator retries them.
+    static func stitchFailures(integer: String) -> String {
+        """
+        CREATE TABLE stitch_failures (
+            workspace_id TEXT NOT NULL, seq \(integer) NOT NULL, message_id TEXT NOT NULL, error TEXT NOT NULL,
+            failed_at \(integer) NOT NULL, PRIMARY KEY (workspace_id, seq));
+        """
+    }
 
     /// The few profiles merged into another, which whole-workspace passes fold into their roots: without it,
     /// finding them is a scan of every profile.
@@ -336,6 +348,7 @@ enum Migrations {
             """),
         // (`rfm_scores` is a heap with a key index here either way; only the index of merged profiles is new.)
         Migration(name: "005_profiles_merged", sql: mergedProfilesIndex),
+        Migration(name: "006_stitch_failures", sql: stitchFailures(integer: "BIGINT")),
     ]
 
     /// The facts of `events` rows, for `INSERT INTO event_facts`.

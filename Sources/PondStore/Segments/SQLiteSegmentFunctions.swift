@@ -45,13 +45,13 @@ enum SQLiteSegmentFunctions {
                 return sqlite3_result_null(context)
             }
             SQLiteSegmentFunctions.member(
-                of: (try? JSONParser.parse(payload))?["properties"], key: arguments[1], context: context)
+                of: (try? JSONParser.parseStored(payload))?["properties"], key: arguments[1], context: context)
         }
         try define(db, "pond_member", 2) { context, _, arguments in
             guard let arguments, let object = SQLiteSegmentFunctions.bytes(arguments[0]) else {
                 return sqlite3_result_null(context)
             }
-            SQLiteSegmentFunctions.member(of: try? JSONParser.parse(object), key: arguments[1], context: context)
+            SQLiteSegmentFunctions.member(of: try? JSONParser.parseStored(object), key: arguments[1], context: context)
         }
     }
 
@@ -87,6 +87,6 @@ enum SQLiteSegmentFunctions {
             let first = json.first(where: { $0 != 0x20 && $0 != 0x09 && $0 != 0x0A && $0 != 0x0D }),
             first == UInt8(ascii: "-") || (first >= UInt8(ascii: "0") && first <= UInt8(ascii: "9"))
         else { return nil }
-        return try? JSONParser.parse(json)
+        return try? JSONParser.parseStored(json)
     }
 }

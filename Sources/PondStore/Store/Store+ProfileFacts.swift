@@ -36,7 +36,7 @@ extension Store {
             let stamp = (ts: try row.int(2), member: try row.int(3))
             if let current = latest[key], (current.ts, current.member) > (stamp.ts, stamp.member) { continue }
             latest[key] = stamp
-            facts.traits[key] = (try? JSONParser.parse(try row.text(1))) ?? .null
+            facts.traits[key] = (try? JSONParser.parseStored(try row.text(1))) ?? .null
         }
 
         for row in try await db.query(
@@ -45,7 +45,7 @@ extension Store {
             WHERE workspace_id = ? AND profile_id IN \(inList) AND type = 'track' AND event IS NOT NULL
             """, memberBinds)
         {
-            let payload = (try? JSONParser.parse(try row.text(3)))?.objectValue
+            let payload = (try? JSONParser.parseStored(try row.text(3)))?.objectValue
             facts.events.append(
                 EventFact(
                     try row.text(0), timestamp: try row.instant(1), channel: try row.text(2),

@@ -58,7 +58,7 @@ extension Store {
             "SELECT key, value, ts FROM profile_traits WHERE workspace_id = ? AND profile_id IN \(inList)", memberBinds)
         {
             let trait = ProfileTrait(
-                key: try row.text(0), value: (try? JSONParser.parse(try row.text(1))) ?? .null, updatedAt: try row.instant(2))
+                key: try row.text(0), value: (try? JSONParser.parseStored(try row.text(1))) ?? .null, updatedAt: try row.instant(2))
             if let existing = traits[trait.key], existing.updatedAt > trait.updatedAt { continue }
             traits[trait.key] = trait
         }
@@ -139,7 +139,7 @@ extension Store {
             sql += " ORDER BY ts DESC, seq DESC LIMIT ?"
             binds.append(.int(Int64(limit)))
             return try await db.query(sql, binds).compactMap { row in
-                guard case .object(let payload)? = try? JSONParser.parse(try row.text(4)),
+                guard case .object(let payload)? = try? JSONParser.parseStored(try row.text(4)),
                     let message = TrackingMessage(storedPayload: payload)
                 else { return nil }
                 return StoredEvent(
@@ -161,7 +161,7 @@ extension Store {
                 """, [.text(workspaceID), .text(key)] + members.map(SQLValue.int)
             ).map {
                 TraitChange(
-                    profileID: try $0.int(0), key: try $0.text(1), value: (try? JSONParser.parse(try $0.text(2))) ?? .null,
+                    profileID: try $0.int(0), key: try $0.text(1), value: (try? JSONParser.parseStored(try $0.text(2))) ?? .null,
                     at: try $0.instant(3), messageID: try $0.text(4))
             }
         }

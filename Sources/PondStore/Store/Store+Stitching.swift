@@ -22,36 +22,49 @@ extension Store {
     /// The `profile_id` of events that carry no usable identity: not pending any more, but nobody's.
     public static let parkedProfileID: Int64 = 0
 
+    /// Stitches the oldest `limit` pending events in one transaction. A failure after they were read is a
+    /// `StitchPassError` naming them, so that the caller can find the one that fails (`StitchingService`).
     public func stitchPending(limit: Int = 500) async throws -> StitchOutcome {
         try await database.write { db in
             try await self.lockIdentityGraph(db)
             let rows = try await db.query(
                 "SELECT seq, workspace_id, payload FROM events WHERE profile_id IS NULL ORDER BY seq LIMIT ?", .int(Int64(limit)))
-            var byWorkspace: [(String, [(Int64, TrackingMessage)])] = []
-            var parked: [[SQLValue]] = []
-            for row in rows {
-                let seq = try row.int(0)
-                let workspaceID = try row.text(1)
-                guard case .object(let payload)? = try? JSONParser.parse(try row.text(2)),
-                    let message = TrackingMessage(storedPayload: payload)
-                else {
-                    parked.append([.int(Self.parkedProfileID), .text(workspaceID), .int(seq)])
-                    continue
-                }
-                if let index = byWorkspace.firstIndex(where: { $0.0 == workspaceID }) {
-                    byWorkspace[index].1.append((seq, message))
-                } else {
-                    byWorkspace.append((workspaceID, [(seq, message)]))
-                }
+            do {
+                return try await self.stitch(db, rows)
+            } catch {
+                throw StitchPassError(seqs: rows.compactMap { $0[0].int }, underlying: error)
             }
-            var outcome = StitchOutcome()
-            for (workspaceID, messages) in byWorkspace {
-                try await self.stitch(db, workspaceID: workspaceID, messages: messages, parked: &parked, outcome: &outcome)
-            }
-            try await db.executeMany("UPDATE events SET profile_id = ? WHERE workspace_id = ? AND seq = ?", parked)
-            outcome.events = rows.count
-            return outcome
         }
+    }
+
+    private func stitch(_ db: any SQLExecutor, _ rows: [SQLRow]) async throws -> StitchOutcome {
+        var byWorkspace: [(String, [(Int64, TrackingMessage)])] = []
+        var parked: [[SQLValue]] = []
+        for row in rows {
+            let seq = try row.int(0)
+            let workspaceID = try row.text(1)
+            guard case .object(let payload)? = try? JSONParser.parseStored(try row.text(2)),
+                let message = TrackingMessage(storedPayload: payload)
+            else {
+                parked.append([.int(Self.parkedProfileID), .text(workspaceID), .int(seq)])
+                continue
+            }
+            if let index = byWorkspace.firstIndex(where: { $0.0 == workspaceID }) {
+                byWorkspace[index].1.append((seq, message))
+            } else {
+                byWorkspace.append((workspaceID, [(seq, message)]))
+            }
+        }
+        var outcome = StitchOutcome()
+        // Workspaces in one order, so that concurrent transactions (another node's pass, the intelligence
+        // worker) meet the rows they share in one order and cannot deadlock over them.
+        byWorkspace.sort { $0.0 < $1.0 }
+        for (workspaceID, messages) in byWorkspace {
+            try await self.stitch(db, workspaceID: workspaceID, messages: messages, parked: &parked, outcome: &outcome)
+        }
+        try await db.executeMany("UPDATE events SET profile_id = ? WHERE workspace_id = ? AND seq = ?", parked)
+        outcome.events = rows.count
+        return outcome
     }
 
     private func stitch(
@@ -59,7 +72,7 @@ extension Store {
         outcome: inout StitchOutcome
     ) async throws {
         let settingsRow = try await db.query("SELECT settings FROM workspaces WHERE id = ?", .text(workspaceID)).first
-        let settings = (try? settingsRow.map { try JSONParser.parse(try $0.text(0)) })??["uniqueIdentityTypes"]?
+        let settings = (try? settingsRow.map { try JSONParser.parseStored(try $0.text(0)) })??["uniqueIdentityTypes"]?
             .arrayValue?.compactMap(\.stringValue) ?? WorkspaceSettings.defaultUniqueIdentityTypes
         let extractor = IdentityExtractor(uniqueTypes: settings)
         let planner = StitchPlanner(uniqueTypes: settings)

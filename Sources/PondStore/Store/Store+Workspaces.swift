@@ -77,12 +77,28 @@ extension Store {
         }
     }
 
-    /// Returns false when no live key of that id exists in the workspace.
-    public func revokeKey(workspaceID: String, keyID: String, at: Instant) async throws -> Bool {
+    public enum KeyRevocation: Sendable, Equatable {
+        case revoked
+        /// No live key of that id in the workspace.
+        case notFound
+        /// It is the workspace's last live admin key, which would leave nobody able to manage the workspace.
+        case lastAdminKey
+    }
+
+    /// Revokes a live key unless it is the workspace's last live admin key. The admin keys are locked while it
+    /// decides, so two admins revoking each other's keys at once cannot both succeed.
+    public func revokeKey(workspaceID: String, keyID: String, at: Instant) async throws -> KeyRevocation {
         try await database.write { db in
-            try await db.execute(
+            let ws = SQLValue.text(workspaceID)
+            let lock = self.dialect == .postgres ? " FOR UPDATE" : ""
+            let admins = try await db.query(
+                "SELECT id FROM api_keys WHERE workspace_id = ? AND kind = 'admin' AND revoked_at IS NULL\(lock)", ws
+            ).map { try $0.text(0) }
+            if admins == [keyID] { return .lastAdminKey }
+            let changed = try await db.execute(
                 "UPDATE api_keys SET revoked_at = ? WHERE workspace_id = ? AND id = ? AND revoked_at IS NULL",
-                at.sql, .text(workspaceID), .text(keyID)) > 0
+                at.sql, ws, .text(keyID))
+            return changed > 0 ? .revoked : .notFound
         }
     }
 

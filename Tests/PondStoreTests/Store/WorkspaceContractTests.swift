@@ -21,10 +21,33 @@ struct WorkspaceContractTests {
             }
             #expect(stored == [KeySecret.hash(secret)])
             #expect(!stored.contains(secret))
-            #expect(try await store.revokeKey(workspaceID: "other", keyID: "key_1", at: Instant(millisecondsSinceEpoch: 2)) == false)
-            #expect(try await store.revokeKey(workspaceID: "ws", keyID: "key_1", at: Instant(millisecondsSinceEpoch: 2)))
+            #expect(try await store.revokeKey(workspaceID: "other", keyID: "key_1", at: Instant(millisecondsSinceEpoch: 2)) == .notFound)
+            #expect(try await store.revokeKey(workspaceID: "ws", keyID: "key_1", at: Instant(millisecondsSinceEpoch: 2)) == .revoked)
             #expect(try await store.key(secret: secret) == nil)
             #expect(try await store.keys(workspaceID: "ws").first?.revokedAt == Instant(millisecondsSinceEpoch: 2))
+        }
+    }
+
+    @Test("the last live admin key of a workspace cannot be revoked; any other can", arguments: StoreBackend.available)
+    func lastAdminKeyStays(backend: StoreBackend) async throws {
+        try await backend.withStore { store in
+            try await store.makeWorkspace("ws")
+            try await store.makeWorkspace("other")
+            func admin(_ id: String, _ workspace: String = "ws") async throws {
+                try await store.createKey(
+                    APIKey(id: id, workspaceID: workspace, kind: .admin, name: id, source: "api", channel: "server",
+                           prefix: id, createdAt: Instant(millisecondsSinceEpoch: 1)),
+                    secret: KeySecret.generate(kind: .admin))
+            }
+            try await admin("a1")
+            try await admin("a2")
+            try await admin("b1", "other")
+            let at = Instant(millisecondsSinceEpoch: 2)
+            #expect(try await store.revokeKey(workspaceID: "ws", keyID: "a1", at: at) == .revoked)
+            #expect(try await store.revokeKey(workspaceID: "ws", keyID: "a2", at: at) == .lastAdminKey)
+            #expect(try await store.revokeKey(workspaceID: "other", keyID: "b1", at: at) == .lastAdminKey)
+            let live = try await store.keys(workspaceID: "ws").filter { $0.revokedAt == nil }.map(\.id)
+            #expect(live == ["a2"])
         }
     }
 
