@@ -124,9 +124,9 @@ public struct JSONParser {
             guard index < bytes.count, bytes[index] == UInt8(ascii: ":") else { throw failure("expected ':'") }
             index += 1
             skipWhitespace()
-            guard members.updateValue(try parseValue(depth: depth + 1), forKey: key) == nil || lenient else {
-                throw Self.repeatedMember(key, at: keyOffset)
-            }
+            // Checked before the value is read, so a repeat is reported where `JSONReader` reports it.
+            if !lenient, members[key] != nil { throw Self.repeatedMember(key, at: keyOffset) }
+            members[key] = try parseValue(depth: depth + 1)
             skipWhitespace()
             guard index < bytes.count else { throw failure("unexpected end of input") }
             if bytes[index] == UInt8(ascii: ",") { index += 1; continue }

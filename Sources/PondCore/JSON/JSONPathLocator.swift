@@ -27,15 +27,8 @@ public enum JSONPathLocator {
                 case nil: break
                 }
             case UInt8(ascii: "\""):
-                let start = parser.index
-                guard let text = try? parser.parseString() else {
-                    // The failure is inside this string: a member name being read is still the member meant.
-                    if case .object(nil)? = frames.last {
-                        let partial = parser.bytes[(start + 1)...].prefix { $0 != UInt8(ascii: "\"") }
-                        frames[frames.count - 1] = .object(name: String(decoding: partial, as: UTF8.self))
-                    }
-                    return render(frames)
-                }
+                // A string the prefix cuts short holds the failure: a value names its member, a name its object.
+                guard let text = try? parser.parseString() else { return render(frames) }
                 if case .object(nil)? = frames.last { frames[frames.count - 1] = .object(name: text) }
                 continue
             default: break

@@ -139,7 +139,7 @@ public struct StitchingStatus: Sendable, Equatable {
 }
 
 /// Failures since the last successful pass.
-private actor HealthRecord {
+actor HealthRecord {
     private var failingSince: Instant?
     private var lastError: String?
 

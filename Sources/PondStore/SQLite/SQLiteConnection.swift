@@ -67,11 +67,12 @@ final class SQLiteConnection: @unchecked Sendable {
         Self.error(code: sqlite3_extended_errcode(handle), "\(String(cString: sqlite3_errmsg(handle))) in: \(sql.prefix(200))")
     }
 
-    /// Busy or locked files, I/O errors, a full disk and exhausted memory say nothing about the statement: they are
+    /// Busy, locked or read-only files, I/O errors, a full disk and exhausted memory say nothing about the statement: they are
     /// `unavailable`, so work that hit them is retried rather than set aside.
     static func error(code: Int32, _ message: String) -> StoreError {
         switch code & 0xFF {
-        case SQLITE_BUSY, SQLITE_LOCKED, SQLITE_NOMEM, SQLITE_IOERR, SQLITE_FULL, SQLITE_CANTOPEN, SQLITE_PROTOCOL:
+        case SQLITE_BUSY, SQLITE_LOCKED, SQLITE_NOMEM, SQLITE_IOERR, SQLITE_FULL, SQLITE_CANTOPEN, SQLITE_PROTOCOL, SQLITE_READONLY,
+            SQLITE_PERM:
             .unavailable(message)
         default:
             .database(message)

@@ -151,6 +151,15 @@ struct ImportCSVReaderTests {
         #expect(Self.failure(Array("a\n".utf8) + bytes + [0x0A])?.kind == .invalidUTF8)
     }
 
+    @Test("a NUL byte anywhere refuses the file, naming its row: no backend could store it", arguments: [
+        Array("a,b\n1,\u{0}\n".utf8), Array("a,b\n\"x\u{0}y\",2\n".utf8), Array("a\u{0}\n".utf8),
+    ])
+    func nulRefused(bytes: [UInt8]) {
+        let error = Self.failure(bytes)
+        #expect(error?.kind == .nulCharacter)
+        #expect(error?.row == (bytes.starts(with: Array("a\u{0}".utf8)) ? 1 : 2))
+    }
+
     @Test("a UTF-16 file is refused with a hint", arguments: [[0xFF, 0xFE], [0xFE, 0xFF]] as [[UInt8]])
     func utf16(bom: [UInt8]) {
         let error = Self.failure(bom + [0x61, 0x00, 0x0A, 0x00])

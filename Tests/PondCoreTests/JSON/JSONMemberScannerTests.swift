@@ -67,7 +67,8 @@ struct RFMAmountScanTests {
             RFMConfiguration(),
             RFMConfiguration(amountProperties: ["金额", "cafe\u{301}", "revenue"]),
         ]
-        guard case .object(let parsed) = try JSONParser.parse(text) else { Issue.record("not an object"); return }
+        // Stored documents may hold a repeated name from before they were refused: the scan reads them as stored.
+        guard case .object(let parsed) = try JSONParser.parseStored(text) else { Issue.record("not an object"); return }
         for configuration in configurations {
             let scanned = Array(text.utf8).withUnsafeBufferPointer { configuration.amountReader.amount(inJSONObject: $0) }
             #expect(scanned == configuration.amount(in: parsed), "\(text) with \(configuration.amountProperties)")

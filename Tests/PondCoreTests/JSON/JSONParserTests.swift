@@ -29,9 +29,25 @@ struct JSONParserTests {
         #expect(try JSONParser.parse(" \t\r\n{ \"a\" :\n[ 1 ,\t2 ] } \n") == .object(["a": .array([.int(1), .int(2)])]))
     }
 
-    @Test("a repeated member name keeps the last value")
-    func duplicateKeyLastWins() throws {
-        #expect(try JSONParser.parse(#"{"a":1,"a":2}"#) == .object(["a": .int(2)]))
+    @Test("a repeated member name is refused where the repeat starts, however it is spelled", arguments: [
+        (#"{"a":1,"a":2}"#, 7), (#"{"a":1,"b":{"c":1,"c":2},"x":0}"#, 18), (#"{"a":1,"\u0061":2}"#, 7),
+        (#"{"名":1, "名" :2}"#, 10),
+    ])
+    func repeatedMemberRefused(text: String, offset: Int) throws {
+        let failure = try #require(throws: JSONParser.Failure.self) { try JSONParser.parse(text) }
+        #expect(failure.offset == offset)
+        #expect(failure.reason.contains("repeated"))
+    }
+
+    @Test("the same name in different objects, or differing only in case, is not a repeat")
+    func sameNameInOtherObjects() throws {
+        #expect(try JSONParser.parse(#"{"a":{"a":1},"b":[{"a":1},{"a":2}],"A":3}"#).objectValue?.count == 3)
+    }
+
+    @Test("stored documents keep their old reading: the last of a repeated name, and U+0000")
+    func storedDocumentsAreLenient() throws {
+        #expect(try JSONParser.parseStored(#"{"a":1,"a":2}"#) == .object(["a": .int(2)]))
+        #expect(try JSONParser.parseStored(#"{"a":"x\u0000y"}"#) == .object(["a": .string("x\u{0}y")]))
     }
 
     @Test("parses raw bytes as well as text")
@@ -87,7 +103,16 @@ struct JSONParserTests {
 
     @Test("unicode escapes decode in either case of hex digit")
     func unicodeEscapes() throws {
-        #expect(try JSONParser.parse(#""\u4e2d\u6587 \u00E9\u0000""#) == .string("中文 é\u{0}"))
+        #expect(try JSONParser.parse(#""\u4e2d\u6587 \u00E9\u0001""#) == .string("中文 é\u{1}"))
+    }
+
+    @Test("U+0000 is refused in values and names: PostgreSQL cannot store it", arguments: [
+        (#""a\u0000b""#, 2), (#"{"k\u0000":1}"#, 3), (#"["ok", "\u0000"]"#, 8),
+    ])
+    func nulRefused(text: String, offset: Int) throws {
+        let failure = try #require(throws: JSONParser.Failure.self) { try JSONParser.parse(text) }
+        #expect(failure.offset == offset)
+        #expect(failure.reason.contains("U+0000"))
     }
 
     @Test("a surrogate pair escape decodes to one scalar")

@@ -103,6 +103,75 @@ struct JSONReaderTests {
         }
     }
 
+    /// An object of `count` members named from a small alphabet (so some repeat), some written with escapes, with
+    /// nested objects that may repeat their parent's names (which is no repeat).
+    static func objectWithNames(_ random: inout SplitMix64, depth: Int = 0) -> String {
+        let names = ["a", "b", "名", "c\"d", "e"] + (0..<40).map { "k\($0)" }
+        let count = Int.random(in: 0...(depth == 0 ? 50 : 6), using: &random)
+        var members: [String] = []
+        for _ in 0..<count {
+            let name = Bool.random(using: &random) ? names.randomElement(using: &random)! : "u\(random.next() % 1_000)"
+            var written = String(decoding: JSONWriter.bytes(.string(name)), as: UTF8.self)
+            if name == "a", Bool.random(using: &random) { written = #""\u0061""# }
+            let value = depth < 2 && Int.random(in: 0..<4, using: &random) == 0 ? objectWithNames(&random, depth: depth + 1) : "1"
+            members.append("\(written):\(value)")
+        }
+        return "{" + members.joined(separator: ",") + "}"
+    }
+
+    @Test("a repeated name is refused by the reader exactly where and why the parser refuses it", arguments: 0..<300)
+    func repeatedNamesAgreeWithTheParser(seed: UInt64) {
+        var random = SplitMix64(seed: 50_000 + seed)
+        let bytes = Array(Self.objectWithNames(&random).utf8)
+        var walked = JSONReader(bytes)
+        var members: [String] = []
+        let entered = Result { () throws(JSONReader.Failure) -> [String] in
+            try walked.enterObject(depth: 0)
+            var first = true
+            while let key = try walked.nextMember(first: &first) {
+                members.append(key)
+                try walked.skipValue(depth: 1)
+            }
+            return members
+        }
+        switch (Self.copied(bytes), Self.parsed(bytes)) {
+        case (.success, .success(let value)):
+            #expect((try? entered.get()).map(Set.init) == Set(value.objectValue?.keys.map { $0 } ?? []), "seed \(seed)")
+        case (.failure(let reader), .failure(let parser)):
+            #expect(reader == parser, "seed \(seed)")
+            #expect(parser.reason.contains("repeated"), "seed \(seed): \(parser)")
+            if case .failure(let enteredFailure) = entered { #expect(enteredFailure == parser, "seed \(seed)") } else {
+                Issue.record("seed \(seed): walking the members accepted what the parser refused")
+            }
+        case (let reader, let parser):
+            Issue.record("seed \(seed): reader \(reader), parser \(parser) on \(String(decoding: bytes, as: UTF8.self))")
+        }
+    }
+
+    @Test("a repeat among thousands of members is found, past the linear search")
+    func repeatInALargeObject() {
+        let members = (0..<5_000).map { "\"m\($0)\":\($0)" } + ["\"m4321\":0"]
+        let failure = Self.copied(Array(("{" + members.joined(separator: ",") + "}").utf8))
+        guard case .failure(let error) = failure else {
+            Issue.record("accepted a repeated member")
+            return
+        }
+        #expect(error.reason.contains("\"m4321\" is repeated"))
+    }
+
+    @Test("an error names the member it is in, as a path")
+    func errorPaths() throws {
+        let cases: [(String, String)] = [
+            (#"{"batch":[{"type":"track"},{"properties":{"revenue":1,"revenue":1000}}]}"#, "batch[1].properties"),
+            (#"{"batch":[{"traits":{"email":"a\u0000b"}}]}"#, "batch[0].traits.email"),
+            (#"{"a b":{"x":[1,2,{"y":tru}]}}"#, #"["a b"].x[2].y"#),
+        ]
+        for (text, path) in cases {
+            let failure = try #require(throws: JSONParser.Failure.self) { try JSONParser.parse(text) }
+            #expect(JSONReader(Array(text.utf8)).path(to: failure.offset) == path, "\(text)")
+        }
+    }
+
     @Test("the parser's nesting bound holds for copies and across entered containers")
     func nesting() throws {
         let deepest = String(repeating: "[", count: 64) + String(repeating: "]", count: 64)
@@ -120,7 +189,7 @@ struct JSONReaderTests {
 
     @Test("members and elements are walked in order, each read, copied or skipped, and offsets can be returned to")
     func walking() throws {
-        let text = #"{"n": 1, "list": [true, {"x": null}], "s": "é", "n": 2}"#
+        let text = #"{"n": 1, "list": [true, {"x": null}], "s": "é", "m": 2}"#
         var reader = JSONReader(Array(text.utf8))
         try reader.enterObject(depth: 0)
         var first = true
@@ -139,7 +208,7 @@ struct JSONReaderTests {
             }
         }
         try reader.end()
-        #expect(seen == ["n", "list", "s", "n"])
+        #expect(seen == ["n", "list", "s", "m"])
         #expect(String(decoding: copy, as: UTF8.self) == "\"é\"")
 
         reader.offset = listOffset

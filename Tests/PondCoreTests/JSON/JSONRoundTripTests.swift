@@ -39,7 +39,7 @@ struct JSONGenerator {
     /// Characters chosen to exercise escaping: quotes, backslashes, control characters, DEL, line separators,
     /// CJK and characters outside the BMP.
     private static let alphabet: [Character] = [
-        "a", "Z", "0", " ", "\"", "\\", "/", "\n", "\r", "\t", "\u{0}", "\u{1F}", "\u{7F}", "\u{2028}", "é", "中",
+        "a", "Z", "0", " ", "\"", "\\", "/", "\n", "\r", "\t", "\u{1F}", "\u{7F}", "\u{2028}", "é", "中",
         "文", "王", "😀", "𝄞",
     ]
 

@@ -487,7 +487,7 @@ struct MessageParserTests {
         #expect(message.contextChannel == "wecom")
     }
 
-    @Test("every member Pond does not set is stored as the client's value, the last of repeated ones", arguments: 0..<200)
+    @Test("every member Pond does not set is stored as the client's value; a repeated member refuses the batch", arguments: 0..<200)
     func clientMembersSurvive(seed: UInt64) throws {
         var generator = JSONGenerator(seed: 30_000 + seed)
         var random = SplitMix64(seed: seed)
@@ -496,6 +496,7 @@ struct MessageParserTests {
         ]
         var members = [#""type":"track""#, #""event":"e""#, #""userId":"u1""#]
         var expected: [String: JSONValue] = [:]
+        var repeated = false
         for index in 0..<Int.random(in: 0...6, using: &random) {
             let key = ["properties", "traits", "context", "integrations", "k\(index % 3)", "名"].randomElement(using: &random)!
             var value = generator.value(depth: 1)
@@ -505,9 +506,15 @@ struct MessageParserTests {
                 value = .object(context)
             }
             members.append(String(decoding: JSONWriter.bytes([key: value]).dropFirst().dropLast(), as: UTF8.self))
+            repeated = repeated || expected[key] != nil
             expected[key] = value
         }
         let text = "{\"batch\": [{" + members.joined(separator: ", ") + "}]}"
+        if repeated {
+            let error = try #require(throws: IngestError.self) { try parseText(text) }
+            #expect(error.code == .invalidJSON && error.message.contains("repeated"), "seed \(seed): \(error)")
+            return
+        }
         let message = try #require(try parseText(text).messages.first)
         var stored = message.payload
         for key in set { stored[key] = nil }
@@ -518,7 +525,7 @@ struct MessageParserTests {
 
     @Test("context.channel is read as the parsed context would give it", arguments: [
         (#"{"channel":"wecom"}"#, "wecom"), (#"{"chan\u006eel":"offline_store"}"#, "offline_store"),
-        (#"{"channel":"a","channel":"b"}"#, "b"), (#"{"channel":"a","channel":7}"#, nil), (#"{"channel":"\u5fae\u4fe1"}"#, "微信"),
+        (#"{"channel":"\u5fae\u4fe1"}"#, "微信"),
         (#"{}"#, nil), ("null", nil),
     ] as [(String, String?)])
     func contextChannel(context: String, channel: String?) throws {
@@ -526,6 +533,32 @@ struct MessageParserTests {
         let message = try #require(try parseText(text, endpoint: .track).messages.first)
         #expect(message.contextChannel == channel)
         #expect(message.contextChannel == message.context["channel"]?.stringValue)
+    }
+
+    @Test("a repeated member anywhere in a message refuses the batch as invalid JSON, naming where", arguments: [
+        (#"{"type":"track","event":"e","userId":"u1","userId":"u2"}"#, "batch[0]"),
+        (#"{"type":"track","event":"Order Completed","userId":"u1","properties":{"revenue":1,"revenue":1000}}"#,
+         "batch[0].properties"),
+        (#"{"type":"track","event":"e","userId":"u1","context":{"channel":"a","chan\u006eel":"b"}}"#, "batch[0].context"),
+    ])
+    func repeatedMembersRefused(message: String, path: String) throws {
+        let error = try #require(throws: IngestError.self) { try parseText(#"{"batch":["# + message + "]}") }
+        #expect(error.code == .invalidJSON)
+        #expect(error.message.contains("repeated") && error.message.contains("(in \(path))"), "\(error)")
+    }
+
+    @Test("U+0000 anywhere in a message refuses the batch, naming the member", arguments: [
+        (#"{"type":"identify","userId":"n2","traits":{"email":"a\u0000b@x.com"}}"#, "batch[0].traits.email"),
+        (#"{"type":"track","userId":"a\u0000b","event":"E"}"#, "batch[0].userId"),
+        (#"{"type":"alias","userId":"u","previousId":"p\u0000"}"#, "batch[0].previousId"),
+        (#"{"type":"track","userId":"u","event":"E","context":{"identities":{"phone":"1\u0000"}}}"#,
+         "batch[0].context.identities.phone"),
+        (#"{"type":"identify","userId":"u","traits":{"k\u0000":1}}"#, "batch[0].traits"),
+    ])
+    func nulRefused(message: String, path: String) throws {
+        let error = try #require(throws: IngestError.self) { try parseText(#"{"batch":["# + message + "]}") }
+        #expect(error.code == .invalidJSON)
+        #expect(error.message.contains("U+0000") && error.message.contains("(in \(path))"), "\(error)")
     }
 
     @Test("a batch-level context is merged into each message's, the message's own members winning")

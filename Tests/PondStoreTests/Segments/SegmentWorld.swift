@@ -161,12 +161,12 @@ struct SegmentWorld {
             if let current = latest[key], (current.ts, current.profileID) > (trait.ts, trait.profileID) { continue }
             latest[key] = trait
         }
-        for trait in latest.values { facts.traits[trait.key] = (try? JSONParser.parse(trait.json)) ?? .null }
+        for trait in latest.values { facts.traits[trait.key] = (try? JSONParser.parseStored(trait.json)) ?? .null }
         for event in events where event.workspaceID == workspaceID {
             guard let member = event.profileID, members.contains(member) else { continue }
             if event.channel != Store.systemChannel { facts.channels.insert(event.channel) }
             guard event.type == "track", let name = event.name else { continue }
-            let properties = (try? JSONParser.parse(event.payload))?["properties"]?.objectValue ?? [:]
+            let properties = (try? JSONParser.parseStored(event.payload))?["properties"]?.objectValue ?? [:]
             facts.events.append(
                 EventFact(
                     name, timestamp: Instant(millisecondsSinceEpoch: event.ts), channel: event.channel,

@@ -22,6 +22,8 @@ final class SocketGuard: ChannelInboundHandler, RemovableChannelHandler {
     private let limits: ConnectionLimits
     private let connections: ConnectionCount
     private var counted = false
+    /// Answered here and closing: what the client still sends is dropped.
+    private var refused = false
     private(set) var phase = Phase.idle
     private var timer: Scheduled<Void>?
     private var context: ChannelHandlerContext?
@@ -64,6 +66,7 @@ final class SocketGuard: ChannelInboundHandler, RemovableChannelHandler {
     }
 
     func channelRead(context: ChannelHandlerContext, data: NIOAny) {
+        if refused { return }
         if phase == .idle { enter(.head) }
         context.fireChannelRead(data)
     }
@@ -105,12 +108,17 @@ final class SocketGuard: ChannelInboundHandler, RemovableChannelHandler {
     }
 
     /// Answers with `response` straight on the socket, past the HTTP encoder (no request may have been decoded),
-    /// and closes the connection.
+    /// and closes the connection: the sending side first, so that a request the client already sent, unread,
+    /// does not turn the close into a reset that destroys the answer before the client reads it.
     func refuse(_ response: RawErrorResponse) {
-        guard let context else { return }
+        guard let context, !refused else { return }
+        refused = true
         timer?.cancel()
         let buffer = context.channel.allocator.buffer(bytes: response.bytes)
-        context.writeAndFlush(wrapOutboundOut(.byteBuffer(buffer))).whenComplete { _ in context.close(promise: nil) }
+        context.writeAndFlush(wrapOutboundOut(.byteBuffer(buffer))).whenComplete { _ in
+            context.close(mode: .output, promise: nil)
+            self.timer = context.eventLoop.scheduleTask(in: .seconds(2)) { context.close(promise: nil) }
+        }
     }
 }
 
