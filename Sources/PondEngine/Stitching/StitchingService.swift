@@ -123,6 +123,18 @@ public final class StitchingService: Service, Sendable {
         return stitched
     }
 
+    /// A workspace's set-aside events in log order.
+    public func failures(workspaceID: String, after: Int64, limit: Int) async throws -> [StitchFailure] {
+        try await store.stitchFailures(workspaceID: workspaceID, after: after, limit: limit)
+    }
+
+    /// Makes a workspace's set-aside events pending again (once their cause is fixed) and starts a pass.
+    public func retry(workspaceID: String) async throws -> Int {
+        let requeued = try await store.retryStitchFailures(workspaceID: workspaceID)
+        if requeued > 0 { notify() }
+        return requeued
+    }
+
     /// Whether stitching keeps up: stalled once passes have failed without a success for `stallAfter`.
     public func status() async -> StitchingStatus {
         await health.status(now: clock.now(), stallAfter: stallAfter)

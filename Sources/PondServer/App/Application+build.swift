@@ -47,6 +47,7 @@ public func buildRouter(runtime: PondRuntime, configuration: ServerConfiguration
     WorkspaceController(auth: auth, provisioner: runtime.provisioner, keys: keys).register(on: router)
     ProfileController(auth: auth, store: runtime.store, clock: runtime.clock).register(on: router)
     ImportController(auth: auth, runtime: runtime).register(on: router)
+    StitchFailureController(auth: auth, stitcher: runtime.stitcher).register(on: router)
     let definitions = DefinitionLock()
     TagController(auth: auth, runtime: runtime, definitions: definitions).register(on: router)
     ProfileTagController(auth: auth, runtime: runtime).register(on: router)

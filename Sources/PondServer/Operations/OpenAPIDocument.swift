@@ -406,7 +406,7 @@ enum OpenAPIDocument {
         "tags": ["Keys"],
         "operationId": "revokeKey",
         "summary": "Revoke a key",
-        "description": "Effective at once on the server that handles the call, and within about 10 seconds on other Pond servers sharing the database (they cache key look-ups). The key stays listed with `revokedAt`. Nothing stops an admin key from revoking itself.",
+        "description": "Effective at once on the server that handles the call, and within about 10 seconds on other Pond servers sharing the database (they cache key look-ups). The key stays listed with `revokedAt`. An admin key may revoke itself, but the workspace's last live admin key cannot be revoked (409): issue another first, or use `pond key create` on the database.",
         "security": [{ "adminKey": [] }],
         "parameters": [
           { "name": "id", "in": "path", "required": true, "description": "Key id (`key_…`), not the secret.", "schema": { "type": "string" } }
@@ -426,6 +426,10 @@ enum OpenAPIDocument {
           },
           "401": { "$ref": "#/components/responses/AdminUnauthorized" },
           "404": { "description": "`not_found`: no live key with this id in the workspace (unknown, or already revoked).", "content": { "application/json": { "schema": { "$ref": "#/components/schemas/NotFoundError" } } } },
+          "409": {
+            "description": "`last_admin_key`: the workspace's last live admin key; nothing could manage the workspace without it.",
+            "content": { "application/json": { "schema": { "allOf": [{ "$ref": "#/components/schemas/Error" }, { "properties": { "code": { "enum": ["last_admin_key"] } } }] } } }
+          },
           "500": { "$ref": "#/components/responses/InternalError" }
         }
       }
@@ -608,6 +612,57 @@ enum OpenAPIDocument {
           "400": {
             "description": "`invalid_request`: `limit` is out of range.",
             "content": { "application/json": { "schema": { "$ref": "#/components/schemas/InvalidRequestError" } } }
+          },
+          "401": { "$ref": "#/components/responses/AdminUnauthorized" },
+          "500": { "$ref": "#/components/responses/InternalError" }
+        }
+      }
+    },
+    "/api/v1/stitch-failures": {
+      "get": {
+        "tags": ["Merges and conflicts"],
+        "operationId": "listStitchFailures",
+        "summary": "Events set aside from identity stitching, in log order",
+        "description": "An event whose data makes every stitching pass that holds it fail (a value the database refuses) is set aside here with the error, so that the rest of the log keeps moving. Each is kept until retried. `/metrics` counts them as `pond_events_set_aside`.",
+        "security": [{ "adminKey": [] }],
+        "parameters": [
+          { "name": "limit", "in": "query", "required": false, "schema": { "type": "integer", "minimum": 1, "maximum": 1000, "default": 100 } },
+          { "name": "after", "in": "query", "required": false, "description": "Only events after this `seq` (for paging).", "schema": { "type": "integer", "minimum": 0, "default": 0 } }
+        ],
+        "responses": {
+          "200": {
+            "description": "The set-aside events.",
+            "content": { "application/json": { "schema": {
+              "type": "object", "required": ["failures"],
+              "properties": { "failures": { "type": "array", "items": {
+                "type": "object", "required": ["seq", "messageId", "error", "failedAt"],
+                "properties": {
+                  "seq": { "type": "integer", "format": "int64" }, "messageId": { "type": "string" },
+                  "error": { "type": "string", "description": "The database's error: statement and SQLSTATE, never the values." },
+                  "failedAt": { "type": "string", "format": "date-time" }
+                } } } } } } }
+          },
+          "400": {
+            "description": "`invalid_request`: `limit` or `after` is out of range.",
+            "content": { "application/json": { "schema": { "$ref": "#/components/schemas/InvalidRequestError" } } }
+          },
+          "401": { "$ref": "#/components/responses/AdminUnauthorized" },
+          "500": { "$ref": "#/components/responses/InternalError" }
+        }
+      }
+    },
+    "/api/v1/stitch-failures/retry": {
+      "post": {
+        "tags": ["Merges and conflicts"],
+        "operationId": "retryStitchFailures",
+        "summary": "Queue the workspace's set-aside events for stitching again",
+        "description": "For after the cause is fixed (an upgrade, a constraint dropped). An event that fails again is set aside again.",
+        "security": [{ "adminKey": [] }],
+        "responses": {
+          "200": {
+            "description": "How many events are pending again.",
+            "content": { "application/json": { "schema": {
+              "type": "object", "required": ["requeued"], "properties": { "requeued": { "type": "integer" } } } } }
           },
           "401": { "$ref": "#/components/responses/AdminUnauthorized" },
           "500": { "$ref": "#/components/responses/InternalError" }
