@@ -4,8 +4,9 @@
 /// - `run(_:now:)` on a schedule (nightly): ranks the whole population, returns every score and the cut points;
 /// - `score(_:against:now:)` when a profile places an order in between: scores that one profile against the last
 ///   run's cut points. The rest of the population keeps its stored scores until the next run, and a profile scored
-///   this way gets exactly what a full run would give it as long as its values do not move the cut points (see
-///   `RFMCutPoints`); with threshold scoring the cut points never move, so the two always agree.
+///   this way gets exactly what a full run would give it as long as its values do not move the cut points, and a
+///   first-time buyer gets what a full run with it added would give it wherever no member has its value (see
+///   `RFMCutPoints.quantiles`); with threshold scoring the cut points never move, so the two always agree.
 public struct RFMScorer: Sendable {
     public let configuration: RFMConfiguration
     /// The layer of every cell in (r, f, m) order, so scoring a million profiles does no rule matching.

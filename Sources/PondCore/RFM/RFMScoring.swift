@@ -2,8 +2,9 @@
 public enum RFMScoring: Sendable, Equatable, Codable {
     /// Relative scoring: each profile is ranked against everyone with an order in the window, and the population is
     /// split into `buckets` equal slices (quintiles for 5). Scores follow the brand as it grows, but they only say
-    /// "better than most", never "good": if every customer ordered yesterday, someone still gets R = 1.
-    /// The method (percent rank, ties to the lower score) is described on `RFMCutPoints.quantiles`.
+    /// "better than most", never "good": if customers ordered on two different days, those of the earlier day get
+    /// R = 1, and if every customer ordered the same day they all get the middle score, not the top.
+    /// The method (percent rank, ties sharing the mid-rank of their group) is described on `RFMCutPoints.quantiles`.
     case quantiles(buckets: Int)
 
     /// Absolute scoring with the brand's own cut points, one per step above 1 (four for 5-point scores):

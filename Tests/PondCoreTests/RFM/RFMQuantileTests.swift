@@ -2,8 +2,9 @@ import Testing
 
 @testable import PondCore
 
-/// Quintile scoring: percent rank with ties to the lower score, `min(5, 1 + ⌊5 × L / (n − 1)⌋)` where L counts
-/// profiles with a strictly worse value.
+/// Quintile scoring: percent rank at the mid-rank of each tie group, `1 + ⌊5 × (L + (E − 1) / 2) / (n − 1)⌋` where L
+/// counts profiles with a strictly worse value and E those with the same one; the worst value present scores 1 and
+/// the best 5, and a population where everybody ties scores 3.
 @Suite("RFM quantile scoring")
 struct RFMQuantileTests {
     let scorer: RFMScorer
@@ -21,19 +22,39 @@ struct RFMQuantileTests {
         #expect(run.scores[5]?.layer == .champions)
     }
 
-    @Test("equal values get equal scores, and a tie takes the lowest score of its group")
-    func tiesGoToTheLowerScore() throws {
-        // Six one-time buyers, two with 2 orders, then 3 and 5: ranks beaten are 0, 6, 8 and 9 of n − 1 = 9.
+    @Test("equal values get equal scores at the mid-rank of their group, and the worst value present scores 1")
+    func tiesShareTheirMidRank() throws {
+        // Six one-time buyers (the worst value: F1), two with 2 orders at ranks 6–7 (mid-rank 6.5 of n − 1 = 9:
+        // 1 + ⌊5 × 6.5 / 9⌋ = 4), then 3 orders (rank 8: 5) and 5 (the best value: 5).
         let orders = [1, 1, 1, 1, 1, 1, 2, 2, 3, 5]
         let population = RFMFixture.population(
             daysAgo: Array(repeating: 10, count: 10), orders: orders, amounts: Array(repeating: 100, count: 10))
         let run = scorer.run(population, now: now)
         let frequency = (1...10).map { run.scores[Int64($0)]?.frequency }
         #expect(frequency == [1, 1, 1, 1, 1, 1, 4, 4, 5, 5])
-        // Everyone ties on R and M, so everyone gets the lowest score there.
-        #expect(run.scores.values.allSatisfy { $0.recency == 1 && $0.monetary == 1 })
+        // Everyone ties on R and M, so everyone gets the middle score there.
+        #expect(run.scores.values.allSatisfy { $0.recency == 3 && $0.monetary == 3 })
         // The cut points say the same: a second order jumps straight from F1 to F4.
         #expect(try #require(run.cutPoints).orderCounts == [2, 2, 2, 3])
+    }
+
+    @Test("five customers who all ordered within the last minute are not scored R1 or filed as lost")
+    func firstBuyersAreNotLost() throws {
+        // The hardening issue: a brand's first five buyers all got r = 1, 已流失, from cut points [-1, -1, -1, -1].
+        let population = [99.0, 199, 59, 299, 129].enumerated().map { index, amount in
+            RFMFixture.summary(Int64(index + 1), daysAgo: 0, orders: 1, amount: amount, extraMs: Int64(index) * 10_000)
+        }
+        let run = scorer.run(population, now: now)
+        #expect(run.scores.count == 5)
+        for score in run.scores.values {
+            #expect(score.recency == 3, "nobody is more or less recent than anybody: the middle score")
+            #expect(score.frequency == 3)
+            #expect(score.layer != .lost)
+            #expect(score.layer == .needAttention)
+        }
+        // R4 and R5 wait for someone more recent than today, which nobody can be; R3 is reached today.
+        #expect(try #require(run.cutPoints).recencyDays == [-1, -1, 0, 0])
+        #expect((1...5).map { run.scores[Int64($0)]?.monetary } == [2, 4, 1, 5, 3])
     }
 
     @Test("recency is counted in whole days, so orders on the same day tie")
@@ -46,7 +67,7 @@ struct RFMQuantileTests {
         let run = scorer.run(population, now: now)
         #expect(run.scores[1]?.recency == run.scores[2]?.recency)
         #expect(run.scores[3]?.recency == 1)
-        #expect(run.scores[1]?.recency == 3)  // beats 1 of n − 1 = 2: 1 + ⌊5 / 2⌋
+        #expect(run.scores[1]?.recency == 5)  // the two orders of 3 days ago tie as the most recent
     }
 
     @Test("amounts are compared to the cent")
@@ -57,19 +78,19 @@ struct RFMQuantileTests {
         #expect((1...4).map { run.scores[Int64($0)]?.monetary } == [1, 1, 1, 5])
     }
 
-    @Test("a population of one has nobody to outrank and scores 111")
+    @Test("a population of one has nobody to outrank or be outranked by and scores the middle, 333")
     func singleProfile() {
         let run = scorer.run([RFMFixture.summary(1, daysAgo: 0, orders: 3, amount: 500)], now: now)
-        #expect(RFMFixture.cells(run) == [1: "111"])
+        #expect(RFMFixture.cells(run) == [1: "333"])
     }
 
-    @Test("of two profiles the better one scores 5 and the worse 1 in each dimension; equal ones both score 1")
+    @Test("of two profiles the better one scores 5 and the worse 1 in each dimension; equal ones both score 3")
     func twoProfiles() {
         let split = scorer.run(
             RFMFixture.population(daysAgo: [5, 60], orders: [1, 4], amounts: [300, 200]), now: now)
         #expect(RFMFixture.cells(split) == [1: "515", 2: "151"])
         let tied = scorer.run(RFMFixture.population(daysAgo: [5, 5], orders: [2, 2], amounts: [80, 80]), now: now)
-        #expect(RFMFixture.cells(tied) == [1: "111", 2: "111"])
+        #expect(RFMFixture.cells(tied) == [1: "333", 2: "333"])
     }
 
     @Test("nobody with an order in the window means no cut points and no scores")
@@ -91,24 +112,6 @@ struct RFMQuantileTests {
         let run = scorer.run(population, now: now)
         for _ in 0..<5 {
             #expect(scorer.run(population.shuffled(using: &random), now: now) == run)
-        }
-    }
-
-    @Test("for any population and bucket count, cut points give every member its percent-rank score")
-    func cutPointsMatchPercentRank() throws {
-        var random = SplitMix64(seed: 20_261_122)
-        for _ in 0..<300 {
-            let n = Int.random(in: 1...40, using: &random)
-            let buckets = Int.random(in: 2...9, using: &random)
-            let spread = Int.random(in: 1...30, using: &random)  // small spreads make many ties
-            let values = (0..<n).map { _ in Int64(Int.random(in: 0...spread, using: &random)) }
-            let cuts = RFMCutPoints.lowestValuesEarningEachStep(values, buckets: buckets)
-            for value in values {
-                let beaten = values.count { $0 < value }
-                let expected = n == 1 ? 1 : min(buckets, 1 + buckets * beaten / (n - 1))
-                let scored = 1 + cuts.count { value >= $0 }
-                #expect(scored == expected, "value \(value) of \(values), \(buckets) buckets")
-            }
         }
     }
 
