@@ -4,6 +4,7 @@ shutdown — each a reproduction of a defect found by an independent test, on SQ
 from __future__ import annotations
 
 import json
+import re
 import socket
 import subprocess
 import time
@@ -13,7 +14,7 @@ import requests
 from segment.analytics import Client
 from segment.analytics.request import APIError
 
-from pondtest import basic_auth, pond_binary, unique, wait_until
+from pondtest import basic_auth, pond_binary, psql, unique, wait_until
 
 
 def assert_error(r: requests.Response, status: int, code: str):
@@ -268,3 +269,31 @@ def test_shutdown_is_prompt_whatever_the_backlog(server_factory, backend):
     for probe in ["s0-0", "s39-499", "s20-250"]:
         assert ws.get_profile("user_id", probe) is not None
 
+
+def test_a_stored_poison_event_is_set_aside_on_postgres(server_factory):
+    """A database from before the text rule may hold an event whose email has a NUL (stored escaped in the
+    payload text, as the hardening issue's first defect left it): stitching sets it aside, lists it and counts it,
+    and every other event is stitched."""
+    database = server_factory.database("postgres")
+    server = server_factory.start(database, "postgres-poison")
+    ws = server.create_workspace()
+    server.stop()
+    payload = json.dumps({"type": "identify", "userId": "poisoned", "messageId": "old-nul",
+                          "traits": {"email": "a\u0000b@x.com"}, "timestamp": "2026-12-01T00:00:00.000Z",
+                          "receivedAt": "2026-12-01T00:00:00.000Z"})
+    psql(database, "INSERT INTO events (workspace_id, message_id, type, user_id, ts, received_at, source, channel, payload) "
+                   f"VALUES ('{ws.id}', 'old-nul', 'identify', 'poisoned', 0, 0, 'api', 'server', "
+                   f"'{payload.replace(chr(39), chr(39) * 2)}')")
+    server.start()
+    user = unique("after")
+    r = ws.track_post("/v1/batch", {"batch": [{"type": "identify", "userId": user, "messageId": unique("m")}]})
+    assert r.status_code == 200, r.text
+    ws.profile_by_identity("user_id", user)
+    wait_stitched(ws)
+    failures = ws.admin_get("/api/v1/stitch-failures").json()["failures"]
+    assert [f["messageId"] for f in failures] == ["old-nul"] and "SQLSTATE" in failures[0]["error"], failures
+    metrics = requests.get(server.base_url + "/metrics", timeout=5).text
+    assert re.search(r"^pond_events_set_aside 1(\.0)?$", metrics, re.M), metrics
+    assert requests.get(server.base_url + "/healthz", timeout=5).json()["status"] == "ok"
+    assert ws.admin("POST", "/api/v1/stitch-failures/retry").json() == {"requeued": 1}
+    wait_until(lambda: ws.admin_get("/api/v1/stitch-failures").json()["failures"], 30, "the event set aside again")
