@@ -25,7 +25,7 @@ extension Store {
             ON CONFLICT (workspace_id, profile_id) DO UPDATE SET queued_at = CASE
                 WHEN excluded.queued_at > profile_work.queued_at THEN excluded.queued_at
                 ELSE profile_work.queued_at + 1 END
-            """, roots.map { [.text(workspaceID), .int($0), at.sql] })
+            """, roots.sorted().map { [.text(workspaceID), .int($0), at.sql] })
     }
 
     /// The oldest queued profiles, without claiming them: results are applied by `applyProfileUpdates`, which drops
@@ -45,10 +45,14 @@ extension Store {
         }
     }
 
+    /// Rows are queued and dequeued in key order (workspace, then profile), as stitching takes workspaces: two
+    /// transactions locking the same entries lock them in the same order, so they wait for each other instead of
+    /// deadlocking (seen on Postgres between a stitching pass and the intelligence worker).
     static func dequeue(_ db: any SQLExecutor, _ entries: [QueuedProfile]) async throws {
+        let ordered = entries.sorted { ($0.workspaceID, $0.profileID) < ($1.workspaceID, $1.profileID) }
         try await db.executeMany(
             "DELETE FROM profile_work WHERE workspace_id = ? AND profile_id = ? AND queued_at = ?",
-            entries.map { [.text($0.workspaceID), .int($0.profileID), .int($0.queuedAt)] })
+            ordered.map { [.text($0.workspaceID), .int($0.profileID), .int($0.queuedAt)] })
     }
 
     /// Hands what Pond knows about a merged-away cluster root to the survivor: tags are united (the older tagging
