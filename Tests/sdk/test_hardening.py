@@ -297,3 +297,17 @@ def test_a_stored_poison_event_is_set_aside_on_postgres(server_factory):
     assert requests.get(server.base_url + "/healthz", timeout=5).json()["status"] == "ok"
     assert ws.admin("POST", "/api/v1/stitch-failures/retry").json() == {"requeued": 1}
     wait_until(lambda: ws.admin_get("/api/v1/stitch-failures").json()["failures"], 30, "the event set aside again")
+
+
+def test_a_known_path_under_another_method_is_405_with_allow(pond):
+    r = requests.get(pond.base_url + "/v1/batch", timeout=10)
+    body = assert_error(r, 405, "method_not_allowed")
+    assert r.headers.get("Allow") == "POST", r.headers
+    r = requests.delete(pond.base_url + "/api/v1/workspace", headers={"Authorization": f"Bearer {pond.admin_key}"},
+                        timeout=10)
+    assert_error(r, 405, "method_not_allowed")
+    assert set(r.headers["Allow"].split(", ")) == {"GET", "HEAD", "PATCH"}, r.headers
+    r = requests.put(pond.base_url + "/api/v1/profiles/123/events", timeout=10)
+    assert_error(r, 405, "method_not_allowed")
+    assert_error(requests.get(pond.base_url + "/no/such/path", timeout=10), 404, "not_found")
+    assert body["message"]

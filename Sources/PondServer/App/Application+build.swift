@@ -58,6 +58,7 @@ public func buildRouter(runtime: PondRuntime, configuration: ServerConfiguration
     RFMController(auth: auth, runtime: runtime, definitions: definitions).register(on: router)
     LifecycleController(auth: auth, runtime: runtime).register(on: router)
     OpenAPIController().register(on: router)
+    router.add(middleware: MethodNotAllowedMiddleware<BasicRequestContext>(routes: router.routes))
     return router
 }
 

@@ -7,6 +7,8 @@ public struct APIError: HTTPResponseError, Sendable {
     public let code: String
     public let message: String
     public var extra: [String: JSONValue] = [:]
+    /// Headers the status calls for, such as `Allow` with a 405.
+    public var headers: HTTPFields = [:]
 
     public init(_ status: HTTPResponse.Status, _ code: String, _ message: String) {
         self.status = status
@@ -20,6 +22,7 @@ public struct APIError: HTTPResponseError, Sendable {
         body["message"] = .string(message)
         var response = JSONResponse.make(.object(body), status: status)
         if status == .tooManyRequests { response.headers[.retryAfter] = "1" }
+        response.headers.append(contentsOf: headers)
         return response
     }
 
