@@ -2310,7 +2310,7 @@ enum OpenAPIDocument {
     "schemas": {
       "Error": {
         "type": "object",
-        "description": "Every error response. `code` is stable; `message` is for people.",
+        "description": "Every error response. `code` is stable; `message` is for people. Any endpoint may also answer, before a route sees the request: `400 malformed_request` (HTTP the server cannot parse), `400 invalid_text` (`%00` in the URL), `405 method_not_allowed` (with `Allow`), `408 request_timeout` (headers or body too slow), `413 payload_too_large` (a declared `Content-Length` over the endpoint's limit), `431 headers_too_large`, `503 too_many_connections` (with `Retry-After`).",
         "required": ["code", "message"],
         "properties": {
           "code": { "type": "string", "description": "Machine-readable reason, e.g. `invalid_message`, `not_found`." },
