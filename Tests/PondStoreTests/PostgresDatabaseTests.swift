@@ -16,11 +16,19 @@ enum PostgresTestServer {
     /// Runs `body` against a database confined to a schema of its own (created here, dropped afterwards), so
     /// tests running in parallel never see each other's tables or migrations.
     static func withFreshDatabase(migrated: Bool = true, _ body: (PostgresDatabase) async throws -> Void) async throws {
+        try await withFreshDatabase(migrated: migrated) { database, _ in try await body(database) }
+    }
+
+    /// The same, with the database's URL, for tests that open a second client of it (a second node).
+    static func withFreshDatabase(
+        migrated: Bool = true, _ body: (PostgresDatabase, String) async throws -> Void
+    ) async throws {
         let base = try #require(url, "POND_REQUIRE_POSTGRES=1 but POND_TEST_POSTGRES_URL is not set")
         let schema = "pond_t_" + String(UInt64.random(in: 0...UInt64.max), radix: 36)
         let admin = try PostgresDatabase(url: base)
         let separator = base.contains("?") ? "&" : "?"
-        let database = try PostgresDatabase(url: base + separator + "options=-c%20search_path%3D" + schema)
+        let databaseURL = base + separator + "options=-c%20search_path%3D" + schema
+        let database = try PostgresDatabase(url: databaseURL)
         try await withThrowingTaskGroup(of: Void.self) { group in
             group.addTask { try await admin.run() }
             group.addTask { try await database.run() }
@@ -30,7 +38,7 @@ enum PostgresTestServer {
             _ = try await admin.write { try await $0.execute("CREATE SCHEMA \(schema)") }
             do {
                 if migrated { try await database.migrate() }
-                try await body(database)
+                try await body(database, databaseURL)
             } catch {
                 _ = try? await admin.write { try await $0.execute("DROP SCHEMA \(schema) CASCADE") }
                 throw error

@@ -48,7 +48,7 @@ public func buildRouter(runtime: PondRuntime, configuration: ServerConfiguration
     ProfileController(auth: auth, store: runtime.store, clock: runtime.clock).register(on: router)
     ImportController(auth: auth, runtime: runtime).register(on: router)
     StitchFailureController(auth: auth, stitcher: runtime.stitcher).register(on: router)
-    let definitions = DefinitionLock()
+    let definitions = DefinitionLock(store: runtime.store)
     TagController(auth: auth, runtime: runtime, definitions: definitions).register(on: router)
     ProfileTagController(auth: auth, runtime: runtime).register(on: router)
     TagRuleController(auth: auth, runtime: runtime, definitions: definitions).register(on: router)

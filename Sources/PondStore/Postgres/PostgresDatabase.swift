@@ -14,6 +14,8 @@ public final class PostgresDatabase: SQLDatabase {
     public let dialect = SQLDialect.postgres
     private let client: PostgresClient
     private let url: PostgresURL
+    /// `withLock`'s holders in this process, one for every key.
+    private let sessionLock = AsyncLock()
     private let logger: Logger
     private let statements = PostgresStatementCache()
 
@@ -93,6 +95,44 @@ public final class PostgresDatabase: SQLDatabase {
 
     /// Nothing to release: the pool closes its connections when `run()` is cancelled.
     public func close() async throws {}
+
+    /// Holds the advisory lock on a connection of its own while `body` runs on others. Should the unlock fail, the
+    /// connection is closed, which ends its session and so releases the lock.
+    ///
+    /// Holders of this process queue in memory first: were each waiter to lease a connection and block on the
+    /// advisory lock, enough of them would take the whole pool, and the holder's body could get no connection.
+    public func withLock<T: Sendable>(_ key: Int64, _ body: @Sendable () async throws -> T) async throws -> T {
+        await sessionLock.lock()
+        do {
+            let result = try await withAdvisoryLock(key, body)
+            await sessionLock.unlock()
+            return result
+        } catch {
+            await sessionLock.unlock()
+            throw error
+        }
+    }
+
+    private func withAdvisoryLock<T: Sendable>(_ key: Int64, _ body: @Sendable () async throws -> T) async throws -> T {
+        do {
+            return try await client.withConnection { connection in
+                let executor = PostgresExecutor(connection: connection, logger: logger, statements: statements)
+                let lock = "SELECT pg_advisory_lock(\(key))"
+                try await executor.run(lock, PostgresBindings(), portable: lock)
+                let outcome: Result<T, any Error>
+                do { outcome = .success(try await body()) } catch { outcome = .failure(error) }
+                do {
+                    let unlock = "SELECT pg_advisory_unlock(\(key))"
+                    try await executor.run(unlock, PostgresBindings(), portable: unlock)
+                } catch {
+                    let _: EventLoopFuture<Void> = connection.close()
+                }
+                return try outcome.get()
+            }
+        } catch let error as PSQLError {
+            throw StoreError.postgres(error, in: nil)
+        }
+    }
 
     private func transaction<T: Sendable>(
         begin: String, _ body: (PostgresExecutor) async throws -> T

@@ -40,6 +40,10 @@ public protocol SQLDatabase: Sendable {
     /// A read-write transaction, committed when `body` returns and rolled back when it throws. Commit is durable
     /// before this returns: it is what lets the tracking API answer 200.
     func write<T: Sendable>(_ body: @Sendable (any SQLExecutor) async throws -> T) async throws -> T
+    /// Runs `body` holding lock `key` against every process using this database, for a check-then-write that
+    /// spans several transactions: a session-level advisory lock on Postgres (several `pond serve` nodes may share
+    /// one), a lock of this process on SQLite (one server owns the file).
+    func withLock<T: Sendable>(_ key: Int64, _ body: @Sendable () async throws -> T) async throws -> T
     func close() async throws
 }
 

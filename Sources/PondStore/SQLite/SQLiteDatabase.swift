@@ -14,6 +14,8 @@ public final class SQLiteDatabase: SQLDatabase {
     public let dialect = SQLDialect.sqlite
     private let writer: SQLiteConnection
     private let writeLock = AsyncLock()
+    /// `withLock`'s, one for every key: its users are rare (definition changes).
+    private let sessionLock = AsyncLock()
     private let writerExecutor = WriterExecutor()
     private let readers: ResourcePool<SQLiteConnection>
     private let messageIDs: MessageIDLedger
@@ -104,6 +106,18 @@ public final class SQLiteDatabase: SQLDatabase {
     }
 
     /// Lets SQLite refresh its planner statistics, as its documentation recommends before closing a connection.
+    public func withLock<T: Sendable>(_ key: Int64, _ body: @Sendable () async throws -> T) async throws -> T {
+        await sessionLock.lock()
+        do {
+            let result = try await body()
+            await sessionLock.unlock()
+            return result
+        } catch {
+            await sessionLock.unlock()
+            throw error
+        }
+    }
+
     public func close() async throws {
         await writeLock.lock()
         try? writer.exec("PRAGMA optimize")

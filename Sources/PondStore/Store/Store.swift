@@ -23,6 +23,17 @@ public final class Store: Sendable {
     }
 }
 
+extension Store {
+    /// Serialises changes to definitions (tags, tag rules, segments, scoring configuration) across every `pond`
+    /// process sharing the database. Saving one checks the others first (no cycle between segments, nothing
+    /// deleted that a rule still names) and then writes; two changes interleaving those steps could each pass
+    /// their check and together break it — two segments saved at once on two nodes, each naming the other, make a
+    /// cycle neither saw. Definition changes are rare, so one lock for all workspaces costs nothing noticeable.
+    public func withDefinitionLock<T: Sendable>(_ body: @Sendable () async throws -> T) async throws -> T {
+        try await database.withLock(7242003, body)
+    }
+}
+
 /// `?, ?, ?` for an IN list of `count` values.
 func placeholders(_ count: Int) -> String {
     Array(repeating: "?", count: count).joined(separator: ", ")

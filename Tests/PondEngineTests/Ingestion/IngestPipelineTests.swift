@@ -36,6 +36,10 @@ final class GatedDatabase: SQLDatabase {
 
     func read<T: Sendable>(_ body: @Sendable (any SQLExecutor) async throws -> T) async throws -> T { try await inner.read(body) }
 
+    func withLock<T: Sendable>(_ key: Int64, _ body: @Sendable () async throws -> T) async throws -> T {
+        try await inner.withLock(key, body)
+    }
+
     func write<T: Sendable>(_ body: @Sendable (any SQLExecutor) async throws -> T) async throws -> T {
         state.withLock { $0.writes += 1 }
         entered.yield()
