@@ -1,52 +1,85 @@
 /// The member names read so far in every object a `JSONReader` is inside, innermost last, so that a repeated name
 /// is refused (see `JSONParser`) as the reader goes.
 ///
-/// One buffer serves the whole document: names are appended to it as they are read and dropped when their object
-/// closes, so the tracking API's hot path allocates nothing per object. Small objects are searched linearly; an
-/// object past `linearLimit` names gets a set, so a hostile body of one object with 100,000 members costs
-/// 100,000 look-ups, not 5 billion comparisons.
+/// It sits on the tracking API's hot path, every member of every message, so it is built for that: a name is kept
+/// as its hash and its place in the document (only a name spelt with escapes is copied, decoded), one array serves
+/// the whole document (names are dropped when their object closes; nothing is allocated per object), and a new name
+/// is compared with its object's earlier names by hash, by bytes only when the hashes are equal. An object past
+/// `linearLimit` names gets a set, so a hostile body of one object with 100,000 members costs 100,000 look-ups, not
+/// 5 billion comparisons.
 struct JSONMemberNames {
     static let linearLimit = 32
 
-    /// Every open object's names, back to back.
-    private var bytes: [UInt8] = []
-    /// Each name's range in `bytes`.
-    private var names: [Range<Int>] = []
-    /// For each open object, the index in `names` of its first name.
-    private var levels: [Int] = []
-    /// The names of open objects past `linearLimit`, by nesting level.
-    private var indexed: [Int: Set<[UInt8]>] = [:]
+    private struct Name {
+        var hash: UInt64
+        /// Where the name's bytes are: in the document, or in `decoded` when its spelling had escapes.
+        var start: Int
+        var count: Int
+        var isDecoded: Bool
+    }
+
+    private var names: [Name] = []
+    private var decoded: [UInt8] = []
+    /// For each open object: its first entry in `names`, where its names begin in `decoded`, and its set once past
+    /// `linearLimit`.
+    private var levels: [(first: Int, decoded: Int)] = []
+    private var indexed: [Set<[UInt8]>?] = []
 
     mutating func open() {
-        levels.append(names.count)
+        levels.append((names.count, decoded.count))
+        indexed.append(nil)
     }
 
     mutating func close() {
-        guard let first = levels.popLast() else { return }
-        if first < names.count {
-            bytes.removeSubrange(names[first].lowerBound...)
-            names.removeSubrange(first...)
-        }
-        indexed[levels.count] = nil
+        guard let level = levels.popLast() else { return }
+        indexed.removeLast()
+        names.removeLast(names.count - level.first)
+        decoded.removeLast(decoded.count - level.decoded)
     }
 
-    /// Adds a name to the innermost open object; false if that object already has it.
-    mutating func insert(_ name: some Collection<UInt8>) -> Bool {
-        guard let first = levels.last else { return true }
-        let level = levels.count - 1
-        if indexed[level] != nil {
-            return indexed[level]!.insert(Array(name)).inserted
+    /// Adds a name to the innermost open object; false if that object already has it. `raw` is the range between
+    /// its quotes in `document`; `text` its decoded text, for a name spelt with escapes (any escape makes the
+    /// spelling longer than the text, so a name whose spelling has the text's length has none).
+    mutating func insert(raw: Range<Int>, text: String?, document: UnsafeBufferPointer<UInt8>) -> Bool {
+        guard var text, text.utf8.count != raw.count else {
+            return insert(UnsafeBufferPointer(rebasing: document[raw]), start: raw.lowerBound, isDecoded: false, document: document)
         }
-        let length = name.count
-        for range in names[first...] where range.count == length && bytes[range].elementsEqual(name) {
-            return false
+        return text.withUTF8 { bytes in
+            insert(bytes, start: decoded.count, isDecoded: true, document: document)
         }
-        let start = bytes.count
-        bytes.append(contentsOf: name)
-        names.append(start..<bytes.count)
-        if names.count - first > Self.linearLimit {
-            indexed[level] = Set(names[first...].map { Array(bytes[$0]) })
+    }
+
+    private mutating func insert(
+        _ name: UnsafeBufferPointer<UInt8>, start: Int, isDecoded: Bool, document: UnsafeBufferPointer<UInt8>
+    ) -> Bool {
+        guard let level = levels.last else { return true }
+        let depth = levels.count - 1
+        if indexed[depth] != nil {
+            return indexed[depth]!.insert(Array(name)).inserted
+        }
+        let hash = Self.hash(name)
+        for index in level.first..<names.count where names[index].hash == hash && names[index].count == name.count {
+            if bytes(of: names[index], document: document).elementsEqual(name) { return false }
+        }
+        if isDecoded { decoded.append(contentsOf: name) }
+        names.append(Name(hash: hash, start: start, count: name.count, isDecoded: isDecoded))
+        if names.count - level.first > Self.linearLimit {
+            indexed[depth] = Set(names[level.first...].map { Array(bytes(of: $0, document: document)) })
         }
         return true
+    }
+
+    private func bytes(of name: Name, document: UnsafeBufferPointer<UInt8>) -> ArraySlice<UInt8> {
+        let range = name.start..<(name.start + name.count)
+        return name.isDecoded ? decoded[range] : ArraySlice(document[range])
+    }
+
+    /// FNV-1a: names are short, and a collision only costs a byte comparison.
+    private static func hash(_ name: UnsafeBufferPointer<UInt8>) -> UInt64 {
+        var hash: UInt64 = 0xcbf2_9ce4_8422_2325
+        for byte in name {
+            hash = (hash ^ UInt64(byte)) &* 0x100_0000_01b3
+        }
+        return hash
     }
 }

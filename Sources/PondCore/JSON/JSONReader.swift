@@ -85,7 +85,9 @@ public struct JSONReader {
         }
         let keyOffset = parser.index
         let key = try parser.parseString()
-        guard memberNames.insert(key.utf8) else { throw JSONParser.repeatedMember(key, at: keyOffset) }
+        guard insertName(raw: (keyOffset + 1)..<(parser.index - 1), text: key) else {
+            throw JSONParser.repeatedMember(key, at: keyOffset)
+        }
         parser.skipWhitespace()
         guard parser.index < parser.bytes.count, parser.bytes[parser.index] == UInt8(ascii: ":") else {
             throw parser.failure("expected ':'")
@@ -218,9 +220,9 @@ public struct JSONReader {
         }
         let start = parser.index
         let decoded = try walkString()
-        let text = parser.bytes[(start + 1)..<(parser.index - 1)]
-        guard decoded.map({ memberNames.insert($0.utf8) }) ?? memberNames.insert(text) else {
-            throw JSONParser.repeatedMember(decoded ?? String(decoding: text, as: UTF8.self), at: start)
+        let raw = (start + 1)..<(parser.index - 1)
+        guard insertName(raw: raw, text: decoded) else {
+            throw JSONParser.repeatedMember(decoded ?? String(decoding: parser.bytes[raw], as: UTF8.self), at: start)
         }
         if copying {
             if !wasFirst { out.append(UInt8(ascii: ",")) }
@@ -233,6 +235,11 @@ public struct JSONReader {
         }
         parser.index += 1
         return true
+    }
+
+    /// Records a member name of the innermost object; false if it is a repeat.
+    private mutating func insertName(raw: Range<Int>, text: String?) -> Bool {
+        parser.bytes.withUnsafeBufferPointer { memberNames.insert(raw: raw, text: text, document: $0) }
     }
 
     /// Moves past the string at the cursor, validated as `JSONParser` would: the common string (no escape, in a
