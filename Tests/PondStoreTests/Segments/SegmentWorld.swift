@@ -2,22 +2,6 @@ import PondCore
 
 @testable import PondStore
 
-/// A seeded random source (SplitMix64), so a generated world and its rules are identical on every run and a
-/// failure names a seed that replays it.
-struct SplitMix64: RandomNumberGenerator {
-    private var state: UInt64
-
-    init(seed: UInt64) { state = seed }
-
-    mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
-    }
-}
-
 /// A small workspace written row by row into the store's tables, and the `ProfileFacts` each of its roots should
 /// load as, worked out here from the rows without the store.
 ///

@@ -1,0 +1,20 @@
+/// A small, fast, seedable generator (Steele, Lea & Flood's SplitMix64): synthetic data (the demo brand, the
+/// benchmarks) and generated test cases are identical on every run, and a failure names a seed that replays it.
+public struct SplitMix64: RandomNumberGenerator, Sendable {
+    private var state: UInt64
+
+    public init(seed: UInt64) { state = seed }
+
+    public mutating func next() -> UInt64 {
+        state &+= 0x9E37_79B9_7F4A_7C15
+        var z = state
+        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
+        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
+        return z ^ (z >> 31)
+    }
+
+    public mutating func chance(_ percent: Int) -> Bool { int(100) < percent }
+
+    /// A uniform integer in `0..<bound`.
+    public mutating func int(_ bound: Int) -> Int { Int(next(upperBound: UInt64(bound))) }
+}
