@@ -85,6 +85,14 @@ let package = Package(
             ],
             swiftSettings: swiftSettings
         ),
+        // What every test target shares: real databases (a temporary SQLite file, a Postgres schema of its own),
+        // the backends contract tests run on, a hand-moved clock.
+        .target(
+            name: "PondTestSupport",
+            dependencies: ["PondCore", "PondStore"],
+            path: "Tests/PondTestSupport",
+            swiftSettings: swiftSettings
+        ),
         .testTarget(
             name: "PondCoreTests",
             dependencies: ["PondCore"],
@@ -92,18 +100,18 @@ let package = Package(
         ),
         .testTarget(
             name: "PondStoreTests",
-            dependencies: ["PondCore", "PondStore"],
+            dependencies: ["PondCore", "PondStore", "PondTestSupport"],
             swiftSettings: swiftSettings
         ),
         .testTarget(
             name: "PondEngineTests",
-            dependencies: ["PondCore", "PondStore", "PondEngine"],
+            dependencies: ["PondCore", "PondStore", "PondEngine", "PondTestSupport"],
             swiftSettings: swiftSettings
         ),
         .testTarget(
             name: "PondServerTests",
             dependencies: [
-                "PondCore", "PondStore", "PondEngine", "PondServer",
+                "PondCore", "PondStore", "PondEngine", "PondServer", "PondTestSupport",
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
             ],
             swiftSettings: swiftSettings

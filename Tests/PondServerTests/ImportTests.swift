@@ -5,6 +5,7 @@ import HummingbirdTesting
 import Logging
 import PondCore
 import PondStore
+import PondTestSupport
 import Testing
 
 @testable import PondServer
@@ -39,7 +40,7 @@ struct ImportTests {
         defer { for suffix in ["", "-wal", "-shm"] { try? FileManager.default.removeItem(atPath: path + suffix) } }
         var logger = Logger(label: "test")
         logger.logLevel = .critical
-        let clock = TestClock()
+        let clock = ManualClock()
         let runtime = PondRuntime(store: Store(database: try SQLiteDatabase(path: path)), clock: clock, logger: logger)
         let created = try await runtime.provisioner.createWorkspace(name: "acme")
         let router = Router()

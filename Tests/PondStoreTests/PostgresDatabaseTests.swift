@@ -1,52 +1,8 @@
 import Foundation
+import PondTestSupport
 import Testing
 
 @testable import PondStore
-
-/// The PostgreSQL server the driver tests run against.
-///
-/// `POND_TEST_POSTGRES_URL` (e.g. `postgres://postgres@127.0.0.1:5432/postgres`) enables them. With
-/// `POND_REQUIRE_POSTGRES=1` a missing URL fails every test instead of skipping it, so a CI job meant to cover
-/// Postgres cannot pass by not running.
-enum PostgresTestServer {
-    static let url = ProcessInfo.processInfo.environment["POND_TEST_POSTGRES_URL"].flatMap { $0.isEmpty ? nil : $0 }
-    static let required = ProcessInfo.processInfo.environment["POND_REQUIRE_POSTGRES"] == "1"
-    static var configured: Bool { url != nil || required }
-
-    /// Runs `body` against a database confined to a schema of its own (created here, dropped afterwards), so
-    /// tests running in parallel never see each other's tables or migrations.
-    static func withFreshDatabase(migrated: Bool = true, _ body: (PostgresDatabase) async throws -> Void) async throws {
-        try await withFreshDatabase(migrated: migrated) { database, _ in try await body(database) }
-    }
-
-    /// The same, with the database's URL, for tests that open a second client of it (a second node).
-    static func withFreshDatabase(
-        migrated: Bool = true, _ body: (PostgresDatabase, String) async throws -> Void
-    ) async throws {
-        let base = try #require(url, "POND_REQUIRE_POSTGRES=1 but POND_TEST_POSTGRES_URL is not set")
-        let schema = "pond_t_" + String(UInt64.random(in: 0...UInt64.max), radix: 36)
-        let admin = try PostgresDatabase(url: base)
-        let separator = base.contains("?") ? "&" : "?"
-        let databaseURL = base + separator + "options=-c%20search_path%3D" + schema
-        let database = try PostgresDatabase(url: databaseURL)
-        try await withThrowingTaskGroup(of: Void.self) { group in
-            group.addTask { try await admin.run() }
-            group.addTask { try await database.run() }
-            defer { group.cancelAll() }
-            // Lets the pools start before the first lease, which PostgresNIO would otherwise warn about.
-            try await Task.sleep(for: .milliseconds(20))
-            _ = try await admin.write { try await $0.execute("CREATE SCHEMA \(schema)") }
-            do {
-                if migrated { try await database.migrate() }
-                try await body(database, databaseURL)
-            } catch {
-                _ = try? await admin.write { try await $0.execute("DROP SCHEMA \(schema) CASCADE") }
-                throw error
-            }
-            _ = try await admin.write { try await $0.execute("DROP SCHEMA \(schema) CASCADE") }
-        }
-    }
-}
 
 private let insertWorkspace = "INSERT INTO workspaces (id, name, settings, created_at) VALUES (?, ?, '{}', ?)"
 
@@ -169,10 +125,10 @@ struct PostgresDatabaseTests {
 
     // MARK: Against a server
 
-    @Suite(.enabled(if: PostgresTestServer.configured, "set POND_TEST_POSTGRES_URL to run the PostgreSQL tests"))
+    @Suite(.enabled(if: TestDatabases.postgresConfigured, "set POND_TEST_POSTGRES_URL to run the PostgreSQL tests"))
     struct Server {
         @Test func migratingTwiceChangesNothing() async throws {
-            try await PostgresTestServer.withFreshDatabase { db in
+            try await TestDatabases.withPostgres { db, _ in
                 try await db.migrate()
                 let names = try await db.read { try await $0.query("SELECT name FROM schema_migrations ORDER BY name") }
                 #expect(try names.map { try $0.text(0) } == Migrations.postgres.map(\.name))
@@ -182,7 +138,7 @@ struct PostgresDatabaseTests {
         }
 
         @Test func nodesMigratingAtOnceApplyEachMigrationOnce() async throws {
-            try await PostgresTestServer.withFreshDatabase(migrated: false) { db in
+            try await TestDatabases.withPostgres(migrated: false) { db, _ in
                 try await withThrowingTaskGroup(of: Void.self) { group in
                     for _ in 0..<4 { group.addTask { try await db.migrate() } }
                     try await group.waitForAll()
@@ -193,7 +149,7 @@ struct PostgresDatabaseTests {
         }
 
         @Test func everyValueKindRoundTrips() async throws {
-            try await PostgresTestServer.withFreshDatabase(migrated: false) { db in
+            try await TestDatabases.withPostgres(migrated: false) { db, _ in
                 let long = String(repeating: "私域运营 pond ✓ ", count: 100_000)
                 let text = "中文 🐟 'quoted' \"double\" ? ; \\ end"
                 try await db.write { sql in
@@ -233,7 +189,7 @@ struct PostgresDatabaseTests {
         }
 
         @Test func insertReturningGivesTheGeneratedKey() async throws {
-            try await PostgresTestServer.withFreshDatabase { db in
+            try await TestDatabases.withPostgres { db, _ in
                 let ids = try await db.write { sql in
                     var ids: [Int64] = []
                     for message in ["m1", "m2"] {
@@ -250,7 +206,7 @@ struct PostgresDatabaseTests {
         }
 
         @Test func rowCountsComeFromTheCommandTag() async throws {
-            try await PostgresTestServer.withFreshDatabase { db in
+            try await TestDatabases.withPostgres { db, _ in
                 let counts = try await db.write { sql in
                     let insert = """
                         INSERT INTO workspaces (id, name, settings, created_at) VALUES (?, ?, '{}', 0)
@@ -269,7 +225,7 @@ struct PostgresDatabaseTests {
         }
 
         @Test func executeManyInsertsAThousandRowsAndCountsDuplicatesOnce() async throws {
-            try await PostgresTestServer.withFreshDatabase { db in
+            try await TestDatabases.withPostgres { db, _ in
                 // Rows 900…999 repeat the message ids of rows 0…99. Nulls and values share columns across rows:
                 // each row's untyped null must still take its column's type.
                 let rows: [[SQLValue]] = (0..<1000).map { i in
@@ -294,7 +250,7 @@ struct PostgresDatabaseTests {
         }
 
         @Test func executeManyUpsertWithRepeatedKeysMatchesRowByRow() async throws {
-            try await PostgresTestServer.withFreshDatabase { db in
+            try await TestDatabases.withPostgres { db, _ in
                 let rows: [[SQLValue]] = (0..<300).map { i in ["ws", .int(Int64(i % 7)), "k", .text("v\(i)"), .int(Int64(i))] }
                 let changed = try await db.write { sql in
                     try await sql.executeMany("""
@@ -311,7 +267,7 @@ struct PostgresDatabaseTests {
         }
 
         @Test func executeManyRunsOtherStatementsOncePerRow() async throws {
-            try await PostgresTestServer.withFreshDatabase { db in
+            try await TestDatabases.withPostgres { db, _ in
                 let changed = try await db.write { sql in
                     try await sql.executeMany(
                         "INSERT INTO workspaces (id, name, settings, created_at) VALUES (?, ?, '{}', 0)",
@@ -324,7 +280,7 @@ struct PostgresDatabaseTests {
         }
 
         @Test func executeManySplitsBatchesAtTheBindLimit() async throws {
-            try await PostgresTestServer.withFreshDatabase(migrated: false) { db in
+            try await TestDatabases.withPostgres(migrated: false) { db, _ in
                 let columns = (0..<80).map { "c\($0)" }
                 let rows: [[SQLValue]] = (0..<1000).map { i in columns.indices.map { .int(Int64(i * 100 + $0)) } }
                 let changed = try await db.write { sql in
@@ -344,7 +300,7 @@ struct PostgresDatabaseTests {
 
         @Test func aWriteThatThrowsLeavesNothing() async throws {
             struct Abort: Error {}
-            try await PostgresTestServer.withFreshDatabase { db in
+            try await TestDatabases.withPostgres { db, _ in
                 await #expect(throws: Abort.self) {
                     try await db.write { sql in
                         try await sql.execute(insertWorkspace, "w", "n", 0)
@@ -357,7 +313,7 @@ struct PostgresDatabaseTests {
         }
 
         @Test func aWriteThatSwallowsAFailedStatementIsStillRolledBack() async throws {
-            try await PostgresTestServer.withFreshDatabase { db in
+            try await TestDatabases.withPostgres { db, _ in
                 let message = await databaseErrorMessage {
                     try await db.write { sql in
                         try await sql.execute(insertWorkspace, "w", "n", 0)
@@ -371,7 +327,7 @@ struct PostgresDatabaseTests {
         }
 
         @Test func aReadSeesCommittedDataAndCannotWrite() async throws {
-            try await PostgresTestServer.withFreshDatabase { db in
+            try await TestDatabases.withPostgres { db, _ in
                 _ = try await db.write { try await $0.execute(insertWorkspace, "w", "品牌", 42) }
                 let rows = try await db.read { try await $0.query("SELECT name, created_at FROM workspaces WHERE id = ?", "w") }
                 #expect(rows.map(\.values) == [[.text("品牌"), .int(42)]])
@@ -383,7 +339,7 @@ struct PostgresDatabaseTests {
         }
 
         @Test func serverErrorsNameTheSQLStateButNeverTheValues() async throws {
-            try await PostgresTestServer.withFreshDatabase { db in
+            try await TestDatabases.withPostgres { db, _ in
                 let missing = await databaseErrorMessage {
                     try await db.read { try await $0.query("SELECT * FROM no_such_table") }
                 }
@@ -414,7 +370,7 @@ struct PostgresDatabaseTests {
         }
 
         @Test func concurrentWritesFromManyTasksAllLand() async throws {
-            try await PostgresTestServer.withFreshDatabase { db in
+            try await TestDatabases.withPostgres { db, _ in
                 _ = try await db.write { try await $0.execute(insertWorkspace, "w", "n", 0) }
                 try await withThrowingTaskGroup(of: Void.self) { group in
                     for task in 0..<8 {

@@ -3,6 +3,7 @@ import Logging
 import PondCore
 import PondEngine
 import PondStore
+import PondTestSupport
 import Testing
 
 @Suite("Intelligence service")
@@ -24,7 +25,7 @@ struct IntelligenceServiceTests {
         }
     }
 
-    static func withWorld(_ backend: EngineBackend, _ body: (inout World) async throws -> Void) async throws {
+    static func withWorld(_ backend: TestBackend, _ body: (inout World) async throws -> Void) async throws {
         try await backend.withStore { store in
             let clock = ManualClock()
             try await store.createWorkspace(Workspace(id: "ws", name: "ws", createdAt: clock.now()))
@@ -49,8 +50,8 @@ struct IntelligenceServiceTests {
         }
     }
 
-    @Test("an order updates tags, RFM, stage and memberships at once, and the changes are on the timeline", arguments: EngineBackend.available)
-    func realTime(_ backend: EngineBackend) async throws {
+    @Test("an order updates tags, RFM, stage and memberships at once, and the changes are on the timeline", arguments: TestBackend.available)
+    func realTime(_ backend: TestBackend) async throws {
         try await Self.withWorld(backend) { world in
             let store = world.store
             try await world.ingest([
@@ -84,8 +85,8 @@ struct IntelligenceServiceTests {
         }
     }
 
-    @Test("as time passes the scheduled run withdraws rule tags, moves stages and records exits", arguments: EngineBackend.available)
-    func timeDriven(_ backend: EngineBackend) async throws {
+    @Test("as time passes the scheduled run withdraws rule tags, moves stages and records exits", arguments: TestBackend.available)
+    func timeDriven(_ backend: TestBackend) async throws {
         try await Self.withWorld(backend) { world in
             let store = world.store
             try await world.ingest([
@@ -117,8 +118,8 @@ struct IntelligenceServiceTests {
         }
     }
 
-    @Test("a merge hands tags to the survivor and its memberships end with an exit record", arguments: EngineBackend.available)
-    func merges(_ backend: EngineBackend) async throws {
+    @Test("a merge hands tags to the survivor and its memberships end with an exit record", arguments: TestBackend.available)
+    func merges(_ backend: TestBackend) async throws {
         try await Self.withWorld(backend) { world in
             let store = world.store
             try await world.ingest([try world.events.make(["type": "track", "anonymousId": "device-9", "event": "Product Viewed"])])
@@ -140,8 +141,8 @@ struct IntelligenceServiceTests {
         }
     }
 
-    @Test("a profile queued again while it was being evaluated stays queued", arguments: EngineBackend.available)
-    func requeueDuringEvaluation(_ backend: EngineBackend) async throws {
+    @Test("a profile queued again while it was being evaluated stays queued", arguments: TestBackend.available)
+    func requeueDuringEvaluation(_ backend: TestBackend) async throws {
         try await Self.withWorld(backend) { world in
             let store = world.store
             try await store.append([try world.events.order("u1", category: "护肤", amount: 100)])

@@ -1,6 +1,7 @@
 import Logging
 import PondCore
 import PondStore
+import PondTestSupport
 import Testing
 
 @testable import PondEngine
@@ -41,8 +42,8 @@ struct StitchingServiceTests {
     }
 
     @Test("an event whose data fails every pass is set aside; every other event of every workspace is stitched",
-          arguments: EngineBackend.available)
-    func poisonEventIsSetAside(_ backend: EngineBackend) async throws {
+          arguments: TestBackend.available)
+    func poisonEventIsSetAside(_ backend: TestBackend) async throws {
         try await backend.withStore { store in
             let clock = ManualClock()
             for id in ["a", "b"] { try await store.createWorkspace(Workspace(id: id, name: id, createdAt: clock.now())) }
@@ -85,8 +86,8 @@ struct StitchingServiceTests {
         }
     }
 
-    @Test("several poison events in one pass are each found and set aside", arguments: EngineBackend.available)
-    func severalPoisonEvents(_ backend: EngineBackend) async throws {
+    @Test("several poison events in one pass are each found and set aside", arguments: TestBackend.available)
+    func severalPoisonEvents(_ backend: TestBackend) async throws {
         try await backend.withStore { store in
             let clock = ManualClock()
             try await store.createWorkspace(Workspace(id: "a", name: "a", createdAt: clock.now()))

@@ -5,24 +5,13 @@ import Logging
 import PondCore
 import PondServer
 import PondStore
-import Synchronization
+import PondTestSupport
 import Testing
-
-/// A clock the test moves by hand.
-final class TestClock: Clock {
-    private let current: Mutex<Instant>
-
-    init(_ start: Instant = Instant(millisecondsSinceEpoch: 1_795_000_000_000)) { current = Mutex(start) }
-
-    func now() -> Instant { current.withLock { $0 } }
-
-    func advance(milliseconds: Int64) { current.withLock { $0 = $0.adding(milliseconds: milliseconds) } }
-}
 
 /// The real application on a temporary SQLite file, driven in-process through Hummingbird's router test client.
 struct TestPond: Sendable {
     let runtime: PondRuntime
-    let clock: TestClock
+    let clock: ManualClock
     let workspaceID: String
     let adminKey: String
     let writeKey: String
@@ -35,7 +24,7 @@ struct TestPond: Sendable {
     ) async throws {
         let path = FileManager.default.temporaryDirectory.appendingPathComponent("pond-server-\(UUID().uuidString).sqlite").path
         defer { for suffix in ["", "-wal", "-shm"] { try? FileManager.default.removeItem(atPath: path + suffix) } }
-        let clock = TestClock()
+        let clock = ManualClock()
         var logger = Logger(label: "test")
         logger.logLevel = .critical
         let runtime = PondRuntime(store: Store(database: try SQLiteDatabase(path: path)), clock: clock, logger: logger)

@@ -1,5 +1,6 @@
 import Foundation
 import PondCore
+import PondTestSupport
 import Testing
 
 @testable import PondStore
@@ -12,8 +13,8 @@ struct SegmentSQLAgreementTests {
     static let seeds: [UInt64] = [11, 12, 13, 14]
     static let rulesPerSeed = 200
 
-    @Test("SQL and evaluator agree on random rules and data", arguments: StoreBackend.available)
-    func randomRulesAgree(_ backend: StoreBackend) async throws {
+    @Test("SQL and evaluator agree on random rules and data", arguments: TestBackend.available)
+    func randomRulesAgree(_ backend: TestBackend) async throws {
         try await backend.withStore { store in
             var worlds: [(SegmentWorld, SegmentWorldGenerator)] = []
             for (index, seed) in Self.seeds.enumerated() {

@@ -1,5 +1,6 @@
 import Foundation
 import PondCore
+import PondTestSupport
 import Testing
 
 @testable import PondStore
@@ -42,8 +43,8 @@ struct SegmentSQLExampleTests {
         #expect(fromEvaluator == expected, "evaluator: \(text)", sourceLocation: sourceLocation)
     }
 
-    @Test("kinds never mix: true is not 1, \"1\" is not 1", arguments: StoreBackend.available)
-    func kinds(_ backend: StoreBackend) async throws {
+    @Test("kinds never mix: true is not 1, \"1\" is not 1", arguments: TestBackend.available)
+    func kinds(_ backend: TestBackend) async throws {
         try await backend.withStore { store in
             let world = Self.values(["true", "1", "\"true\"", "\"1\"", "1.0", "[1]", "null"])
             try await world.insert(into: store)
@@ -60,8 +61,8 @@ struct SegmentSQLExampleTests {
         }
     }
 
-    @Test("numbers compare exactly beyond 2^53 and at the ends of Int64", arguments: StoreBackend.available)
-    func largeNumbers(_ backend: StoreBackend) async throws {
+    @Test("numbers compare exactly beyond 2^53 and at the ends of Int64", arguments: TestBackend.available)
+    func largeNumbers(_ backend: TestBackend) async throws {
         try await backend.withStore { store in
             // 2^53 + 1 as an integer; as doubles it rounds to 2^53.
             let world = Self.values([
@@ -79,8 +80,8 @@ struct SegmentSQLExampleTests {
         }
     }
 
-    @Test("strings compare by bytes: case, Unicode form and look-alike kinds matter", arguments: StoreBackend.available)
-    func strings(_ backend: StoreBackend) async throws {
+    @Test("strings compare by bytes: case, Unicode form and look-alike kinds matter", arguments: TestBackend.available)
+    func strings(_ backend: TestBackend) async throws {
         try await backend.withStore { store in
             let world = Self.values([
                 "\"Shanghai\"", "\"shanghai\"", "\"\\u00e9\"", "\"e\\u0301\"", "\"会员-护肤-彩妆\"", "\"\"", "12",
@@ -99,8 +100,8 @@ struct SegmentSQLExampleTests {
     }
 
     @Test(
-        "dates read like ISO8601.parse, offset-less ones at the workspace's offset", arguments: StoreBackend.available)
-    func dates(_ backend: StoreBackend) async throws {
+        "dates read like ISO8601.parse, offset-less ones at the workspace's offset", arguments: TestBackend.available)
+    func dates(_ backend: TestBackend) async throws {
         try await backend.withStore { store in
             let world = Self.values([
                 "\"2026-01-01T00:00:00Z\"", "\"2026-01-01T08:00:00+08:00\"", "\"2026-01-01 08:00:00\"",
@@ -117,8 +118,8 @@ struct SegmentSQLExampleTests {
         }
     }
 
-    @Test("a 29 February birthday is celebrated on 28 February in common years", arguments: StoreBackend.available)
-    func leapDayBirthday(_ backend: StoreBackend) async throws {
+    @Test("a 29 February birthday is celebrated on 28 February in common years", arguments: TestBackend.available)
+    func leapDayBirthday(_ backend: TestBackend) async throws {
         try await backend.withStore { store in
             // Now is 2027-02-27 18:00 at +08:00: today is 27 February of a common year.
             var world = Self.values([
@@ -132,8 +133,8 @@ struct SegmentSQLExampleTests {
     }
 
     @Test("a cluster's latest trait wins, ties go to the higher member id, and null hides older values",
-          arguments: StoreBackend.available)
-    func clusterTraits(_ backend: StoreBackend) async throws {
+          arguments: TestBackend.available)
+    func clusterTraits(_ backend: TestBackend) async throws {
         try await backend.withStore { store in
             var world = SegmentWorld(workspaceID: "examples", now: Self.now, utcOffsetSeconds: 0)
             world.profiles = [
@@ -159,8 +160,8 @@ struct SegmentSQLExampleTests {
     }
 
     @Test("events of every member count; pending events, other workspaces and other types do not",
-          arguments: StoreBackend.available)
-    func clusterEvents(_ backend: StoreBackend) async throws {
+          arguments: TestBackend.available)
+    func clusterEvents(_ backend: TestBackend) async throws {
         try await backend.withStore { store in
             var world = SegmentWorld(workspaceID: "examples", now: Self.now, utcOffsetSeconds: 0)
             world.profiles = [.init(id: 1, canonicalID: 1), .init(id: 2, canonicalID: 1), .init(id: 3, canonicalID: 3)]
@@ -195,8 +196,8 @@ struct SegmentSQLExampleTests {
         }
     }
 
-    @Test("property keys a SQLite JSON path cannot spell are looked up exactly", arguments: StoreBackend.available)
-    func awkwardKeys(_ backend: StoreBackend) async throws {
+    @Test("property keys a SQLite JSON path cannot spell are looked up exactly", arguments: TestBackend.available)
+    func awkwardKeys(_ backend: TestBackend) async throws {
         try await backend.withStore { store in
             var world = SegmentWorld(workspaceID: "examples", now: Self.now, utcOffsetSeconds: 0)
             world.profiles = [.init(id: 1, canonicalID: 1), .init(id: 2, canonicalID: 2)]
@@ -219,8 +220,8 @@ struct SegmentSQLExampleTests {
         }
     }
 
-    @Test("a stored \\u0000 escape does not break a query", arguments: StoreBackend.available)
-    func nulEscape(_ backend: StoreBackend) async throws {
+    @Test("a stored \\u0000 escape does not break a query", arguments: TestBackend.available)
+    func nulEscape(_ backend: TestBackend) async throws {
         try await backend.withStore { store in
             let world = Self.values([#"{"a\u0000":1}"#, #""x\u0000y""#, #""\\u0000""#])
             try await world.insert(into: store)
@@ -230,8 +231,8 @@ struct SegmentSQLExampleTests {
         }
     }
 
-    @Test("`among` restricts the answer to the given roots", arguments: StoreBackend.available)
-    func among(_ backend: StoreBackend) async throws {
+    @Test("`among` restricts the answer to the given roots", arguments: TestBackend.available)
+    func among(_ backend: TestBackend) async throws {
         try await backend.withStore { store in
             var world = Self.values(["1", "2", "3", "4"])
             world.profiles.append(.init(id: 5, canonicalID: 1))

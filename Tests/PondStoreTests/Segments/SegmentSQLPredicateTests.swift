@@ -1,5 +1,6 @@
 import Foundation
 import PondCore
+import PondTestSupport
 import Testing
 
 @testable import PondStore
@@ -92,8 +93,8 @@ struct SegmentSQLPredicateTests {
         return all
     }
 
-    @Test("every predicate agrees on every kind of value", arguments: StoreBackend.available)
-    func everyPredicate(_ backend: StoreBackend) async throws {
+    @Test("every predicate agrees on every kind of value", arguments: TestBackend.available)
+    func everyPredicate(_ backend: TestBackend) async throws {
         try await backend.withStore { store in
             let world = Self.world()
             try await world.insert(into: store)
@@ -114,8 +115,8 @@ struct SegmentSQLPredicateTests {
         }
     }
 
-    @Test("birthdays agree at every local day around 29 February and the year's end", arguments: StoreBackend.available)
-    func birthdays(_ backend: StoreBackend) async throws {
+    @Test("birthdays agree at every local day around 29 February and the year's end", arguments: TestBackend.available)
+    func birthdays(_ backend: TestBackend) async throws {
         try await backend.withStore { store in
             let world = Self.world()
             try await world.insert(into: store)

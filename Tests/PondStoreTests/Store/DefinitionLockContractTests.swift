@@ -1,5 +1,6 @@
 import Foundation
 import PondCore
+import PondTestSupport
 import Testing
 
 @testable import PondStore
@@ -31,8 +32,8 @@ struct DefinitionLockContractTests {
         try await store.database.read { db in try await db.query("SELECT name FROM workspaces WHERE id = 'counter'").first?.text(0) }
     }
 
-    @Test("holders in one process never interleave", arguments: StoreBackend.available)
-    func oneProcess(backend: StoreBackend) async throws {
+    @Test("holders in one process never interleave", arguments: TestBackend.available)
+    func oneProcess(backend: TestBackend) async throws {
         try await backend.withStore { store in
             try await Self.makeCounter(store)
             try await withThrowingTaskGroup(of: Void.self) { group in
@@ -43,9 +44,9 @@ struct DefinitionLockContractTests {
         }
     }
 
-    @Test("two nodes sharing one Postgres never interleave", .enabled(if: PostgresTestServer.configured))
+    @Test("two nodes sharing one Postgres never interleave", .enabled(if: TestDatabases.postgresConfigured))
     func twoNodes() async throws {
-        try await PostgresTestServer.withFreshDatabase { first, url in
+        try await TestDatabases.withPostgres { first, url in
             // A second client of the same database, as a second `pond serve` would open.
             let second = try PostgresDatabase(url: url)
             try await withThrowingTaskGroup(of: Void.self) { runner in

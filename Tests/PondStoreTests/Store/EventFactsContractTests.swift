@@ -1,4 +1,5 @@
 import PondCore
+import PondTestSupport
 import Testing
 
 @testable import PondStore
@@ -27,8 +28,8 @@ struct EventFactsContractTests {
         }
     }
 
-    @Test("a track event becomes a fact when stitching attaches it, with only its properties", arguments: StoreBackend.available)
-    func stitchedTrackEventsBecomeFacts(backend: StoreBackend) async throws {
+    @Test("a track event becomes a fact when stitching attaches it, with only its properties", arguments: TestBackend.available)
+    func stitchedTrackEventsBecomeFacts(backend: TestBackend) async throws {
         try await backend.withStore { store in
             try await store.makeWorkspace("ws_a")
             var m = Messages()
@@ -53,8 +54,8 @@ struct EventFactsContractTests {
     }
 
     @Test("Pond's own timeline entries, written attached, are facts at once and leave others' facts alone",
-          arguments: StoreBackend.available)
-    func systemEventsAreFactsAtOnce(backend: StoreBackend) async throws {
+          arguments: TestBackend.available)
+    func systemEventsAreFactsAtOnce(backend: TestBackend) async throws {
         try await backend.withStore { store in
             try await store.makeWorkspace("ws_a")
             var m = Messages()
@@ -79,8 +80,8 @@ struct EventFactsContractTests {
     }
 
     @Test("rows loaded straight into events are facts after a bulk load, and triggers work again afterwards",
-          arguments: StoreBackend.available)
-    func bulkLoadRebuildsFacts(backend: StoreBackend) async throws {
+          arguments: TestBackend.available)
+    func bulkLoadRebuildsFacts(backend: TestBackend) async throws {
         try await backend.withStore { store in
             try await store.makeWorkspace("ws_a")
             var m = Messages()

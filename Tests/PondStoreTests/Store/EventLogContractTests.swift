@@ -1,4 +1,5 @@
 import PondCore
+import PondTestSupport
 import Testing
 
 @testable import PondStore
@@ -6,8 +7,8 @@ import Testing
 @Suite("Event log contract")
 struct EventLogContractTests {
     @Test("a resent batch stores nothing new; the same messageId in another workspace is its own event",
-          arguments: StoreBackend.available)
-    func deduplicatesPerWorkspace(backend: StoreBackend) async throws {
+          arguments: TestBackend.available)
+    func deduplicatesPerWorkspace(backend: TestBackend) async throws {
         try await backend.withStore { store in
             try await store.makeWorkspace("ws_a")
             try await store.makeWorkspace("ws_b")
@@ -24,8 +25,8 @@ struct EventLogContractTests {
         }
     }
 
-    @Test("a write transaction that fails leaves nothing behind", arguments: StoreBackend.available)
-    func failedWriteLeavesNothing(backend: StoreBackend) async throws {
+    @Test("a write transaction that fails leaves nothing behind", arguments: TestBackend.available)
+    func failedWriteLeavesNothing(backend: TestBackend) async throws {
         struct Abort: Error {}
         try await backend.withStore { store in
             try await store.makeWorkspace("ws_a")
@@ -41,8 +42,8 @@ struct EventLogContractTests {
         }
     }
 
-    @Test("accepted events wait as pending until a stitching pass attaches them to profiles", arguments: StoreBackend.available)
-    func pendingEventsAreStitchedLater(backend: StoreBackend) async throws {
+    @Test("accepted events wait as pending until a stitching pass attaches them to profiles", arguments: TestBackend.available)
+    func pendingEventsAreStitchedLater(backend: TestBackend) async throws {
         try await backend.withStore { store in
             try await store.makeWorkspace("ws_a")
             var m = Messages()

@@ -1,12 +1,13 @@
 import PondCore
+import PondTestSupport
 import Testing
 
 @testable import PondStore
 
 @Suite("Identity graph contract")
 struct IdentityGraphContractTests {
-    @Test("a first login joins the anonymous browsing profile without a merge", arguments: StoreBackend.available)
-    func firstLoginJoinsAnonymousProfile(backend: StoreBackend) async throws {
+    @Test("a first login joins the anonymous browsing profile without a merge", arguments: TestBackend.available)
+    func firstLoginJoinsAnonymousProfile(backend: TestBackend) async throws {
         try await backend.withStore { store in
             try await store.makeWorkspace("ws")
             var m = Messages()
@@ -26,8 +27,8 @@ struct IdentityGraphContractTests {
     }
 
     @Test("an event linking two known profiles merges them, the older surviving, with every event on one timeline",
-          arguments: StoreBackend.available)
-    func linkingEventMerges(backend: StoreBackend) async throws {
+          arguments: TestBackend.available)
+    func linkingEventMerges(backend: TestBackend) async throws {
         try await backend.withStore { store in
             try await store.makeWorkspace("ws")
             var m = Messages()
@@ -60,8 +61,8 @@ struct IdentityGraphContractTests {
     }
 
     @Test("unmerging gives each side back its own events and identities, and the stitcher does not join them again",
-          arguments: StoreBackend.available)
-    func unmergeIsLosslessAndSticky(backend: StoreBackend) async throws {
+          arguments: TestBackend.available)
+    func unmergeIsLosslessAndSticky(backend: TestBackend) async throws {
         try await backend.withStore { store in
             try await store.makeWorkspace("ws")
             var m = Messages()
@@ -101,8 +102,8 @@ struct IdentityGraphContractTests {
     }
 
     @Test("a shared device never joins two brand user ids; the refusal is recorded once with a count",
-          arguments: StoreBackend.available)
-    func uniqueTypesAreNeverDoubled(backend: StoreBackend) async throws {
+          arguments: TestBackend.available)
+    func uniqueTypesAreNeverDoubled(backend: TestBackend) async throws {
         try await backend.withStore { store in
             try await store.makeWorkspace("ws")
             var m = Messages()
@@ -129,8 +130,8 @@ struct IdentityGraphContractTests {
         }
     }
 
-    @Test("alias merges previousId's profile into userId's", arguments: StoreBackend.available)
-    func aliasMerges(backend: StoreBackend) async throws {
+    @Test("alias merges previousId's profile into userId's", arguments: TestBackend.available)
+    func aliasMerges(backend: TestBackend) async throws {
         try await backend.withStore { store in
             try await store.makeWorkspace("ws")
             var m = Messages()
@@ -146,8 +147,8 @@ struct IdentityGraphContractTests {
         }
     }
 
-    @Test("events with no usable identity are parked, not left pending forever", arguments: StoreBackend.available)
-    func unattributableEventsAreParked(backend: StoreBackend) async throws {
+    @Test("events with no usable identity are parked, not left pending forever", arguments: TestBackend.available)
+    func unattributableEventsAreParked(backend: TestBackend) async throws {
         try await backend.withStore { store in
             try await store.makeWorkspace("ws")
             // The tracking API refuses such messages; rows written by older versions or other producers may still have them.
@@ -167,8 +168,8 @@ struct IdentityGraphContractTests {
         }
     }
 
-    @Test("one workspace never sees another's profiles", arguments: StoreBackend.available)
-    func workspacesAreIsolated(backend: StoreBackend) async throws {
+    @Test("one workspace never sees another's profiles", arguments: TestBackend.available)
+    func workspacesAreIsolated(backend: TestBackend) async throws {
         try await backend.withStore { store in
             try await store.makeWorkspace("ws_a")
             try await store.makeWorkspace("ws_b")

@@ -1,4 +1,5 @@
 import PondCore
+import PondTestSupport
 import Testing
 
 @testable import PondStore
@@ -7,8 +8,8 @@ import Testing
 @Suite("Order summaries contract")
 struct OrderSummaryContractTests {
     @Test("amounts are read as incremental updates read them, and merged members count for their root",
-          arguments: StoreBackend.available)
-    func amountsAndMerges(backend: StoreBackend) async throws {
+          arguments: TestBackend.available)
+    func amountsAndMerges(backend: TestBackend) async throws {
         try await backend.withStore { store in
             try await store.makeWorkspace("ws_a")
             var m = Messages()
@@ -45,8 +46,8 @@ struct OrderSummaryContractTests {
     }
 
     @Test("the window read in slices by several workers gives every order once, at its edges too",
-          arguments: StoreBackend.available)
-    func slicedReads(backend: StoreBackend) async throws {
+          arguments: TestBackend.available)
+    func slicedReads(backend: TestBackend) async throws {
         try await backend.withStore { store in
             try await store.makeWorkspace("ws_a")
             var m = Messages()

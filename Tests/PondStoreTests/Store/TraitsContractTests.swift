@@ -1,4 +1,5 @@
 import PondCore
+import PondTestSupport
 import Testing
 
 @testable import PondStore
@@ -6,8 +7,8 @@ import Testing
 @Suite("Profile traits contract")
 struct TraitsContractTests {
     @Test("the newest value by event time wins, even when an older event arrives later; history keeps the changes",
-          arguments: StoreBackend.available)
-    func lastWriteWinsByEventTime(backend: StoreBackend) async throws {
+          arguments: TestBackend.available)
+    func lastWriteWinsByEventTime(backend: TestBackend) async throws {
         try await backend.withStore { store in
             try await store.makeWorkspace("ws")
             var m = Messages()
@@ -28,8 +29,8 @@ struct TraitsContractTests {
         }
     }
 
-    @Test("rudder-style context.traits count as person traits; a group call's traits do not", arguments: StoreBackend.available)
-    func contextTraitsButNotGroupTraits(backend: StoreBackend) async throws {
+    @Test("rudder-style context.traits count as person traits; a group call's traits do not", arguments: TestBackend.available)
+    func contextTraitsButNotGroupTraits(backend: TestBackend) async throws {
         try await backend.withStore { store in
             try await store.makeWorkspace("ws")
             var m = Messages()

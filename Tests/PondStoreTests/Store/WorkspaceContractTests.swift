@@ -1,12 +1,13 @@
 import PondCore
+import PondTestSupport
 import Testing
 
 @testable import PondStore
 
 @Suite("Workspaces and keys contract")
 struct WorkspaceContractTests {
-    @Test("keys are found by secret until revoked, and the secret itself is never stored", arguments: StoreBackend.available)
-    func keysLifecycle(backend: StoreBackend) async throws {
+    @Test("keys are found by secret until revoked, and the secret itself is never stored", arguments: TestBackend.available)
+    func keysLifecycle(backend: TestBackend) async throws {
         try await backend.withStore { store in
             try await store.makeWorkspace("ws")
             let secret = KeySecret.generate(kind: .write)
@@ -28,8 +29,8 @@ struct WorkspaceContractTests {
         }
     }
 
-    @Test("the last live admin key of a workspace cannot be revoked; any other can", arguments: StoreBackend.available)
-    func lastAdminKeyStays(backend: StoreBackend) async throws {
+    @Test("the last live admin key of a workspace cannot be revoked; any other can", arguments: TestBackend.available)
+    func lastAdminKeyStays(backend: TestBackend) async throws {
         try await backend.withStore { store in
             try await store.makeWorkspace("ws")
             try await store.makeWorkspace("other")
@@ -51,8 +52,8 @@ struct WorkspaceContractTests {
         }
     }
 
-    @Test("settings round-trip and shape stitching", arguments: StoreBackend.available)
-    func settingsRoundTrip(backend: StoreBackend) async throws {
+    @Test("settings round-trip and shape stitching", arguments: TestBackend.available)
+    func settingsRoundTrip(backend: TestBackend) async throws {
         try await backend.withStore { store in
             try await store.makeWorkspace("ws")
             try await store.updateSettings(workspaceID: "ws", WorkspaceSettings(uniqueIdentityTypes: ["user_id", "wechat_unionid"]))

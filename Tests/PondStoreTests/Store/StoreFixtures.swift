@@ -1,32 +1,9 @@
 import Foundation
 import PondCore
+import PondTestSupport
 import Testing
 
 @testable import PondStore
-
-/// The backends every store contract test runs against. Postgres joins when `POND_TEST_POSTGRES_URL` is set, and
-/// is mandatory (a missing URL fails) when `POND_REQUIRE_POSTGRES=1`, as in CI.
-enum StoreBackend: String, CaseIterable, CustomTestStringConvertible, Sendable {
-    case sqlite
-    case postgres
-
-    static let available: [StoreBackend] = PostgresTestServer.configured ? [.sqlite, .postgres] : [.sqlite]
-
-    var testDescription: String { rawValue }
-
-    func withStore(_ body: (Store) async throws -> Void) async throws {
-        switch self {
-        case .sqlite:
-            let path = FileManager.default.temporaryDirectory.appendingPathComponent("pond-test-\(UUID().uuidString).sqlite").path
-            defer { for suffix in ["", "-wal", "-shm"] { try? FileManager.default.removeItem(atPath: path + suffix) } }
-            // Message ids settle every few events here (65,536 by default), so every contract test also runs
-            // across settles of the ledger.
-            try await body(Store(database: try SQLiteDatabase(path: path, settleMessageIDsEvery: 4)))
-        case .postgres:
-            try await PostgresTestServer.withFreshDatabase { try await body(Store(database: $0)) }
-        }
-    }
-}
 
 /// Builds messages the way the tracking API does, from SDK-shaped JSON.
 struct Messages {
