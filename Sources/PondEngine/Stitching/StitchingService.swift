@@ -12,7 +12,7 @@ import ServiceLifecycle
 /// database unreachable, a deadlock) sets nothing aside; it is retried, and if it lasts `stallAfter` the service
 /// reports itself stalled (`/healthz`).
 public final class StitchingService: Service, Sendable {
-    public let store: Store
+    private let store: Store
     private let wakeups: AsyncStream<Void>
     private let wake: AsyncStream<Void>.Continuation
     private let pollInterval: Duration
