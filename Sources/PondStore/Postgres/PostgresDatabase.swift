@@ -102,15 +102,7 @@ public final class PostgresDatabase: SQLDatabase {
     /// Holders of this process queue in memory first: were each waiter to lease a connection and block on the
     /// advisory lock, enough of them would take the whole pool, and the holder's body could get no connection.
     public func withLock<T: Sendable>(_ key: Int64, _ body: @Sendable () async throws -> T) async throws -> T {
-        await sessionLock.lock()
-        do {
-            let result = try await withAdvisoryLock(key, body)
-            await sessionLock.unlock()
-            return result
-        } catch {
-            await sessionLock.unlock()
-            throw error
-        }
+        try await sessionLock.holding { try await self.withAdvisoryLock(key, body) }
     }
 
     private func withAdvisoryLock<T: Sendable>(_ key: Int64, _ body: @Sendable () async throws -> T) async throws -> T {

@@ -20,6 +20,19 @@ actor AsyncLock {
             waiters.removeFirst().resume()
         }
     }
+
+    /// Runs `body` holding the lock, released whether `body` returns or throws.
+    nonisolated func holding<T: Sendable>(_ body: @Sendable () async throws -> T) async throws -> T {
+        await lock()
+        do {
+            let result = try await body()
+            await unlock()
+            return result
+        } catch {
+            await unlock()
+            throw error
+        }
+    }
 }
 
 /// A fixed set of resources handed out one task at a time.

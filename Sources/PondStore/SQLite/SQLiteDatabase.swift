@@ -107,15 +107,7 @@ public final class SQLiteDatabase: SQLDatabase {
 
     /// Lets SQLite refresh its planner statistics, as its documentation recommends before closing a connection.
     public func withLock<T: Sendable>(_ key: Int64, _ body: @Sendable () async throws -> T) async throws -> T {
-        await sessionLock.lock()
-        do {
-            let result = try await body()
-            await sessionLock.unlock()
-            return result
-        } catch {
-            await sessionLock.unlock()
-            throw error
-        }
+        try await sessionLock.holding(body)
     }
 
     public func close() async throws {
