@@ -43,10 +43,10 @@ struct ImportTests {
         let clock = ManualClock()
         let runtime = PondRuntime(store: Store(database: try SQLiteDatabase(path: path)), clock: clock, logger: logger)
         let created = try await runtime.provisioner.createWorkspace(name: "acme")
-        let router = Router()
+        let router = Router(context: APIRequestContext.self)
         router.add(middleware: ErrorMiddleware(logger: logger))
-        let auth = AdminAuth(keys: KeyCache(store: runtime.store, clock: clock), rootKey: nil)
-        ImportController(auth: auth, runtime: runtime).register(on: router)
+        let keys = KeyCache(store: runtime.store, clock: clock)
+        ImportController(runtime: runtime).register(on: router.group("api/v1").add(middleware: AdminAuthentication(keys: keys)))
         let harness = Harness(
             runtime: runtime, workspaceID: created.workspace.id, adminKey: created.adminKey.secret,
             writeKey: created.writeKey.secret)

@@ -22,7 +22,7 @@ import Testing
     }
 
     /// Builds the real router on a throw-away SQLite file and returns every (METHOD, path) it registered.
-    static func withRouter<T>(_ body: (Router<BasicRequestContext>) async throws -> T) async throws -> T {
+    static func withRouter<T>(_ body: (Router<APIRequestContext>) async throws -> T) async throws -> T {
         let directory = FileManager.default.temporaryDirectory.appendingPathComponent("pond-openapi-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
         defer { try? FileManager.default.removeItem(at: directory) }

@@ -1,6 +1,6 @@
 /// Why an RFM configuration was refused. `code` is stable API surface; `message` is for people.
 public struct RFMConfigurationError: Error, Sendable, Equatable, CustomStringConvertible {
-    public enum Code: String, Sendable {
+    public enum Code: String, Sendable, CaseIterable {
         case noOrderEvents = "rfm_no_order_events"
         case noAmountProperties = "rfm_no_amount_properties"
         case invalidWindow = "rfm_invalid_window"

@@ -1,6 +1,6 @@
 /// Why a tracking request was refused. `code` is stable API surface: clients and dashboards match on it.
 public struct IngestError: Error, Sendable, Equatable, CustomStringConvertible {
-    public enum Code: String, Sendable {
+    public enum Code: String, Sendable, CaseIterable {
         case invalidJSON = "invalid_json"
         case invalidMessage = "invalid_message"
         case missingIdentity = "missing_identity"

@@ -32,6 +32,7 @@ public final class IntelligenceService: Service, Sendable {
         self.batchSize = batchSize
         self.logger = logger
         (wakeups, wake) = AsyncStream.makeStream(of: Void.self, bufferingPolicy: .bufferingNewest(1))
+        store.profileWorkQueued.subscribe { [wake] in wake.yield() }
     }
 
     /// Asks for the queue to be drained soon; cheap, and repeated calls coalesce.
@@ -181,27 +182,14 @@ public final class IntelligenceService: Service, Sendable {
         for rule in models.tagRules {
             let matching = try await store.matchingProfiles(rule.rule, models: models, now: now)
             let holders = try await store.tagHolders(workspaceID: workspaceID, tag: rule.tag)
-            switch rule.action {
-            case .add:
-                for id in matching where holders[id] == nil {
-                    var r = refresh(id)
-                    r.addTags.append((rule.tag, rule.id))
-                    refreshes[id] = r
-                    count += 1
-                }
-                for (id, tag) in holders where !matching.contains(id) && tag.source == "rule" && tag.sourceRef == rule.id {
-                    var r = refresh(id)
-                    r.withdrawTags.append((rule.tag, rule.id))
-                    refreshes[id] = r
-                    count += 1
-                }
-            case .remove:
-                for id in matching where holders[id] != nil {
-                    var r = refresh(id)
-                    r.removeTags.append((rule.tag, rule.id))
-                    refreshes[id] = r
-                    count += 1
-                }
+            // Only matching profiles and holders can be decided anything but `keep`.
+            for id in matching.union(holders.keys) {
+                let decision = TagRulePolicy.decide(rule, holds: matching.contains(id), current: holders[id])
+                guard decision != .keep else { continue }
+                var r = refresh(id)
+                r.record(decision, rule)
+                refreshes[id] = r
+                count += 1
             }
         }
         let batch = Array(refreshes.values)

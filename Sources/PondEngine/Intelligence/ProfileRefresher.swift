@@ -35,25 +35,22 @@ struct ProfileRefresher: Sendable {
         let evaluator = models.evaluator
         var refresh = ProfileRefresh(profileID: profileID, reason: "re-evaluated after a change to the profile")
 
-        let tagSources = Dictionary(
+        // The profile's tags as this pass leaves them, so that each rule sees what the rules before it decided.
+        var tags = Dictionary(
             try await store.profileTags(workspaceID: workspaceID, profileID: profileID).map { ($0.tag, $0) },
             uniquingKeysWith: { a, _ in a })
         for rule in models.tagRules {
             let holds = evaluator.matches(rule.rule, facts: facts, now: now) { stored.contains($0) }
-            let has = facts.tags.contains(rule.tag)
-            switch rule.action {
-            case .add where holds && !has:
-                refresh.addTags.append((rule.tag, rule.id))
+            let decision = TagRulePolicy.decide(rule, holds: holds, current: tags[rule.tag])
+            refresh.record(decision, rule)
+            switch decision {
+            case .add:
+                tags[rule.tag] = ProfileTag(tag: rule.tag, source: .rule, sourceRef: rule.id, taggedAt: now)
                 facts.tags.insert(rule.tag)
-            case .add where !holds && has:
-                if let tag = tagSources[rule.tag], tag.source == "rule", tag.sourceRef == rule.id {
-                    refresh.withdrawTags.append((rule.tag, rule.id))
-                    facts.tags.remove(rule.tag)
-                }
-            case .remove where holds && has:
-                refresh.removeTags.append((rule.tag, rule.id))
+            case .withdraw, .remove:
+                tags[rule.tag] = nil
                 facts.tags.remove(rule.tag)
-            default:
+            case .keep:
                 break
             }
         }

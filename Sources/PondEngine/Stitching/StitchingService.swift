@@ -23,15 +23,12 @@ public final class StitchingService: Service, Sendable {
     private let clock: any Clock
     private let stallAfter: Duration
     private let health = HealthRecord()
-    /// Called after a pass that stitched something: profiles were queued for re-evaluation.
-    private let onStitched: @Sendable () -> Void
 
     public init(
         store: Store, pollInterval: Duration = .seconds(1), batchSize: Int = 500, coalescing: Duration = .milliseconds(20),
         clock: any Clock = SystemClock(), stallAfter: Duration = .seconds(30), metrics: IngestMetrics = IngestMetrics(),
-        logger: Logger, onStitched: @escaping @Sendable () -> Void = {}
+        logger: Logger
     ) {
-        self.onStitched = onStitched
         self.clock = clock
         self.stallAfter = stallAfter
         self.store = store
@@ -93,7 +90,6 @@ public final class StitchingService: Service, Sendable {
                 metrics.stitched.increment(by: outcome.events)
                 metrics.merges.increment(by: outcome.merges)
                 metrics.conflicts.increment(by: outcome.conflicts)
-                if outcome.events > 0 { onStitched() }
                 if outcome.events < limit { return stitched }
             } catch {
                 let cause = (error as? StitchPassError)?.underlying ?? error

@@ -44,6 +44,24 @@ public struct WorkspaceProvisioner: Sendable {
         return IssuedKey(key: key, secret: secret)
     }
 
+    public func workspace(id: String) async throws -> Workspace {
+        guard let workspace = try await store.workspace(id: id) else { throw DefinitionError.notFound("workspace") }
+        return workspace
+    }
+
+    /// Renames a workspace or changes its settings; returns it as saved.
+    public func updateWorkspace(id: String, _ change: @Sendable (inout Workspace) -> Void) async throws -> Workspace {
+        var workspace = try await workspace(id: id)
+        change(&workspace)
+        try await store.updateWorkspace(workspace)
+        return workspace
+    }
+
+    /// The workspace's keys, revoked ones included (secrets are never stored, so never listed).
+    public func keys(workspaceID: String) async throws -> [APIKey] {
+        try await store.keys(workspaceID: workspaceID)
+    }
+
     /// Revokes a key, refusing the workspace's last admin key (issue another first): nothing could issue a new
     /// one over the API afterwards.
     public func revokeKey(workspaceID: String, keyID: String) async throws(KeyRevocationError) {

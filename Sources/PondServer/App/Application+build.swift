@@ -32,33 +32,37 @@ public struct ServerConfiguration: Sendable {
     }
 }
 
-/// The whole HTTP surface, assembled from controllers that only translate HTTP to calls on the runtime.
-public func buildRouter(runtime: PondRuntime, configuration: ServerConfiguration) -> Router<BasicRequestContext> {
-    let router = Router()
+/// The whole HTTP surface, assembled from controllers that only translate HTTP to calls on the application
+/// services. Everything under `/api/v1` but workspace creation (root key) and the OpenAPI document needs an admin
+/// key, checked once by `AdminAuthentication` for the whole group.
+public func buildRouter(runtime: PondRuntime, configuration: ServerConfiguration) -> Router<APIRequestContext> {
+    let router = Router(context: APIRequestContext.self)
     router.add(middleware: ErrorMiddleware(logger: runtime.logger))
     router.add(middleware: MetricsMiddleware())
     let keys = KeyCache(store: runtime.store, clock: runtime.clock)
-    let auth = AdminAuth(keys: keys, rootKey: configuration.rootKey)
     let parser = MessageParser(limits: configuration.limits) { UUID().uuidString.lowercased() }
+    let services = runtime.services
     OperationsController(
         store: runtime.store, stitcher: configuration.stitching ? runtime.stitcher : nil, registry: runtime.registry
     ).register(on: router)
     TrackingController(parser: parser, pipeline: runtime.pipeline, keys: keys, clock: runtime.clock).register(on: router)
-    WorkspaceController(auth: auth, provisioner: runtime.provisioner, keys: keys).register(on: router)
-    ProfileController(auth: auth, store: runtime.store, clock: runtime.clock).register(on: router)
-    ImportController(auth: auth, runtime: runtime).register(on: router)
-    StitchFailureController(auth: auth, stitcher: runtime.stitcher).register(on: router)
-    let definitions = DefinitionLock(store: runtime.store)
-    TagController(auth: auth, runtime: runtime, definitions: definitions).register(on: router)
-    ProfileTagController(auth: auth, runtime: runtime).register(on: router)
-    TagRuleController(auth: auth, runtime: runtime, definitions: definitions).register(on: router)
-    let segments = SegmentController(auth: auth, runtime: runtime, definitions: definitions)
-    segments.register(on: router)
-    SegmentMemberController(auth: auth, runtime: runtime, definitions: definitions, segments: segments).register(on: router)
-    RFMController(auth: auth, runtime: runtime, definitions: definitions).register(on: router)
-    LifecycleController(auth: auth, runtime: runtime).register(on: router)
     OpenAPIController().register(on: router)
-    router.add(middleware: MethodNotAllowedMiddleware<BasicRequestContext>(routes: router.routes))
+    let workspaces = WorkspaceController(root: RootAuth(rootKey: configuration.rootKey), provisioner: runtime.provisioner, keys: keys)
+    workspaces.register(root: router.group("api/v1"))
+
+    let api = router.group("api/v1").add(middleware: AdminAuthentication(keys: keys))
+    workspaces.register(on: api)
+    ProfileController(profiles: services.profiles).register(on: api)
+    ImportController(runtime: runtime).register(on: api)
+    StitchFailureController(stitcher: runtime.stitcher).register(on: api)
+    TagController(tags: services.tags).register(on: api)
+    ProfileTagController(tagging: services.tagging).register(on: api)
+    TagRuleController(tags: services.tags).register(on: api)
+    SegmentController(segments: services.segments).register(on: api)
+    SegmentMemberController(segments: services.segments).register(on: api)
+    RFMController(scoring: services.scoring).register(on: api)
+    LifecycleController(scoring: services.scoring).register(on: api)
+    router.add(middleware: MethodNotAllowedMiddleware<APIRequestContext>(routes: router.routes))
     return router
 }
 

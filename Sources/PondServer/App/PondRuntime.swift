@@ -5,8 +5,8 @@ import PondStore
 import Prometheus
 
 /// The assembled parts of a running Pond: one store, the ingestion pipeline feeding the stitching service,
-/// which feeds the intelligence service (tags, RFM, lifecycle, segments), and
-/// the metrics registry they report into. Built once by `pond serve`/`pond demo`, and by tests.
+/// which feeds the intelligence service (tags, RFM, lifecycle, segments), the application services every front
+/// door calls, and the metrics registry they report into. Built once by `pond serve`/`pond demo`, and by tests.
 public struct PondRuntime: Sendable {
     public let store: Store
     public let clock: any Clock
@@ -14,6 +14,8 @@ public struct PondRuntime: Sendable {
     public let stitcher: StitchingService
     public let intelligence: IntelligenceService
     public let provisioner: WorkspaceProvisioner
+    /// What every front door calls.
+    public let services: ApplicationServices
     public let registry: PrometheusCollectorRegistry
     public let metrics: IngestMetrics
     public let logger: Logger
@@ -26,7 +28,8 @@ public struct PondRuntime: Sendable {
         let metrics = IngestMetrics(factory: PrometheusMetricsFactory(registry: registry))
         let intelligence = IntelligenceService(
             store: store, clock: clock, sweepInterval: sweepInterval, sweepOnStart: sweepOnStart, logger: logger)
-        let stitcher = StitchingService(store: store, clock: clock, metrics: metrics, logger: logger) { intelligence.notify() }
+        // Stitching wakes the intelligence service through the store: whatever commits profile work signals it.
+        let stitcher = StitchingService(store: store, clock: clock, metrics: metrics, logger: logger)
         self.intelligence = intelligence
         self.store = store
         self.clock = clock
@@ -35,6 +38,7 @@ public struct PondRuntime: Sendable {
         self.stitcher = stitcher
         self.pipeline = IngestPipeline(store: store, configuration: configuration, metrics: metrics) { stitcher.notify() }
         self.provisioner = WorkspaceProvisioner(store: store, clock: clock)
+        self.services = ApplicationServices(store: store, clock: clock, intelligence: intelligence)
         self.logger = logger
     }
 }

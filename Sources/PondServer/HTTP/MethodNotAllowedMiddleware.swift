@@ -25,7 +25,7 @@ struct MethodNotAllowedMiddleware<Context: RequestContext>: RouterMiddleware {
             var allowed = methods
             if allowed.contains("GET") { allowed.insert("HEAD") }
             var refusal = APIError(
-                .methodNotAllowed, "method_not_allowed", "\(request.method.rawValue) is not allowed on \(request.uri.path)")
+                .methodNotAllowed, .methodNotAllowed, "\(request.method.rawValue) is not allowed on \(request.uri.path)")
             refusal.headers[.allow] = allowed.sorted().joined(separator: ", ")
             throw refusal
         }

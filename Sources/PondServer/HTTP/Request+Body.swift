@@ -15,9 +15,9 @@ extension Request {
         } catch is NIOTooManyBytesError {
             throw tooLarge()
         } catch let error as HTTPParserError {
-            throw APIError(.badRequest, "malformed_request", "the request body is not valid HTTP/1.1: \(error)")
+            throw APIError(.badRequest, .malformedRequest, "the request body is not valid HTTP/1.1: \(error)")
         } catch let error as BodyTimeout {
-            throw APIError(.requestTimeout, "request_timeout", "the request body went silent for \(error.seconds) s")
+            throw APIError(.requestTimeout, .requestTimeout, "the request body went silent for \(error.seconds) s")
         }
     }
 }

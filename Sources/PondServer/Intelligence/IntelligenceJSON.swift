@@ -1,4 +1,5 @@
 import PondCore
+import PondEngine
 import PondStore
 
 /// How tags, auto-tag rules, segments, RFM scores and lifecycle stages look in the API.
@@ -15,9 +16,16 @@ enum IntelligenceJSON {
         ]
     }
 
+    static func render(_ tags: TaggingService.ProfileTags) -> JSONValue {
+        [
+            "profileId": .int(tags.profileID),
+            "tags": .array(tags.tags.map { render($0.tag).adding(["group": $0.group.map(JSONValue.string) ?? .null]) }),
+        ]
+    }
+
     static func render(_ tag: ProfileTag) -> JSONValue {
         [
-            "tag": .string(tag.tag), "source": .string(tag.source), "sourceRef": tag.sourceRef.map(JSONValue.string) ?? .null,
+            "tag": .string(tag.tag), "source": .string(tag.source.rawValue), "sourceRef": tag.sourceRef.map(JSONValue.string) ?? .null,
             "taggedAt": tag.taggedAt.json,
         ]
     }
@@ -32,10 +40,10 @@ enum IntelligenceJSON {
     }
 
     static func render(_ segment: SegmentDefinition) -> JSONValue {
-        let rule = RuleInput.render(segment.rule)
-        return [
+        [
             "id": .string(segment.id), "name": .string(segment.name), "description": .string(segment.description),
-            "kind": .string(segment.kind.rawValue), "rule": rule.json, "ruleText": rule.text,
+            "kind": .string(segment.kind.rawValue), "rule": segment.rule?.json ?? .null,
+            "ruleText": segment.rule.map { .string($0.text) } ?? .null,
             "timeDependent": .bool(segment.rule?.isTimeDependent ?? false),
             "memberCount": .int(Int64(segment.memberCount)), "createdAt": segment.createdAt.json,
             "updatedAt": segment.updatedAt.json, "evaluatedAt": segment.evaluatedAt?.json ?? .null,

@@ -4,80 +4,52 @@ import PondEngine
 import PondStore
 
 /// Lifecycle stages (生命周期): the workspace's configuration, full runs, the stage distribution and one profile's
-/// stage.
-///
-/// A full run re-derives the dormancy window from the brand's repurchase rhythm and moves profiles along as time
-/// passes; profiles whose stage changed are queued, so segments reading stages follow within moments. Saving a
-/// configuration runs at once (on a workspace never evaluated, that first evaluates every profile).
+/// stage. The rules are `ScoringService`'s.
 struct LifecycleController: Sendable {
-    let auth: AdminAuth
-    let runtime: PondRuntime
+    let scoring: ScoringService
 
-    var store: Store { runtime.store }
-
-    func register(on router: Router<BasicRequestContext>) {
-        router.get("/api/v1/lifecycle/config") { request, _ in
-            let key = try await auth.admin(request)
-            return JSONResponse.make(try await configuration(key.workspaceID))
+    func register(on api: RouterGroup<APIRequestContext>) {
+        api.get("lifecycle/config") { _, context in
+            JSONResponse.make(try await configuration(try context.workspaceID))
         }
-        router.put("/api/v1/lifecycle/config") { request, _ in try await update(request) }
-        router.post("/api/v1/lifecycle/run") { request, _ in
-            let key = try await auth.admin(request)
-            return JSONResponse.make(try await run(key.workspaceID))
+        api.put("lifecycle/config") { request, context in
+            let config = try ConfigurationJSON.decode(LifecycleConfiguration.self, from: try await request.jsonObject())
+            let run = try await scoring.saveLifecycle(workspaceID: try context.workspaceID, config)
+            return JSONResponse.make(try await configuration(try context.workspaceID).adding(["run": Self.render(run)]))
         }
-        router.get("/api/v1/lifecycle/distribution") { request, _ in try await distribution(request) }
-        router.get("/api/v1/profiles/:id/lifecycle") { request, context in try await profileStage(request, context) }
-    }
-
-    private func model(_ workspaceID: String) async throws -> (config: LifecycleConfiguration, state: LifecycleState?) {
-        try await store.model(.lifecycle, workspaceID: workspaceID, default: LifecycleConfiguration(), state: LifecycleState.self)
+        api.post("lifecycle/run") { _, context in
+            JSONResponse.make(Self.render(try await scoring.runLifecycle(workspaceID: try context.workspaceID)))
+        }
+        api.get("lifecycle/distribution") { _, context in try await distribution(try context.workspaceID) }
+        api.get("profiles/:id/lifecycle") { _, context in
+            let found = try await scoring.profileStage(workspaceID: try context.workspaceID, profileID: try context.integer("id"))
+            guard let stored = found.stage else {
+                return JSONResponse.make([
+                    "profileId": .int(found.profileID), "stage": .null, "since": .null, "rule": .null, "reason": .null,
+                    "churnRisk": .null, "evaluatedAt": .null,
+                ])
+            }
+            return JSONResponse.make([
+                "profileId": .int(found.profileID), "stage": IntelligenceJSON.render(stored.stage), "since": stored.since.json,
+                "rule": .string(stored.rule), "reason": .string(stored.reason),
+                "churnRisk": stored.churnRisk.map(JSONValue.double) ?? .null, "evaluatedAt": stored.evaluatedAt.json,
+            ])
+        }
     }
 
     private func configuration(_ workspaceID: String) async throws -> JSONValue {
-        let model = try await model(workspaceID)
+        let model = try await scoring.lifecycle(workspaceID: workspaceID)
         return ["config": try ConfigurationJSON.encode(model.config), "lastRun": Self.render(model.state)]
-    }
-
-    /// Validates and stores a configuration (members left out take their defaults), then runs. Refused with the
-    /// configuration error's code (`lifecycle_invalid_dormancy`, `lifecycle_invalid_churn_window`, …) when invalid.
-    private func update(_ request: Request) async throws -> Response {
-        let key = try await auth.admin(request)
-        let config = try ConfigurationJSON.decode(LifecycleConfiguration.self, from: try await request.jsonObject())
-        do {
-            try config.validate()
-        } catch {
-            throw APIError(.badRequest, error.code.rawValue, error.message)
-        }
-        try await store.saveModelConfiguration(.lifecycle, workspaceID: key.workspaceID, config, at: runtime.clock.now())
-        let run = try await run(key.workspaceID)
-        guard case .object(var response) = try await configuration(key.workspaceID) else { preconditionFailure() }
-        response["run"] = run
-        return JSONResponse.make(.object(response))
-    }
-
-    private func run(_ workspaceID: String) async throws -> JSONValue {
-        let result = try await runtime.intelligence.runLifecycle(workspaceID: workspaceID)
-        runtime.intelligence.notify()
-        let state = try await model(workspaceID).state
-        return [
-            "stageChanges": .int(Int64(result.stageChanges)), "backfilledProfiles": .int(Int64(result.backfilled)),
-            "dormantAfterDays": state.map { .int(Int64($0.dormantAfterDays)) } ?? .null,
-            "medianRepurchaseDays": state?.medianRepurchaseDays.map(JSONValue.double) ?? .null,
-            "computedAt": state?.computedAt.json ?? .null,
-        ]
     }
 
     /// Every stage (in funnel order, then dormant, churned, won back) with its count, and the windows in force: the
     /// dormancy window N — learned from the median repurchase interval by the last run, or the configured fallback
     /// before any run — and the churn window M.
-    private func distribution(_ request: Request) async throws -> Response {
-        let key = try await auth.admin(request)
-        let model = try await model(key.workspaceID)
-        let counts = try await store.stageDistribution(workspaceID: key.workspaceID)
-        let stages = LifecycleStage.allCases.map { stage -> JSONValue in
-            guard case .object(var rendered) = IntelligenceJSON.render(stage) else { preconditionFailure() }
-            rendered["count"] = .int(Int64(counts[stage.rawValue] ?? 0))
-            return .object(rendered)
+    private func distribution(_ workspaceID: String) async throws -> Response {
+        let model = try await scoring.lifecycle(workspaceID: workspaceID)
+        let counts = try await scoring.stageDistribution(workspaceID: workspaceID)
+        let stages = LifecycleStage.allCases.map { stage in
+            IntelligenceJSON.render(stage).adding(["count": .int(Int64(counts[stage.rawValue] ?? 0))])
         }
         let dormantAfterDays =
             model.state?.dormantAfterDays ?? model.config.dormancy.dormantAfterDays(medianIntervalDays: nil)
@@ -92,21 +64,13 @@ struct LifecycleController: Sendable {
         ])
     }
 
-    private func profileStage(_ request: Request, _ context: BasicRequestContext) async throws -> Response {
-        let key = try await auth.admin(request)
-        guard let root = try await store.rootProfileID(workspaceID: key.workspaceID, profileID: try ProfileController.id(context))
-        else { throw APIError.notFound("profile") }
-        guard let stored = try await store.profileStage(workspaceID: key.workspaceID, profileID: root) else {
-            return JSONResponse.make([
-                "profileId": .int(root), "stage": .null, "since": .null, "rule": .null, "reason": .null, "churnRisk": .null,
-                "evaluatedAt": .null,
-            ])
-        }
-        return JSONResponse.make([
-            "profileId": .int(root), "stage": IntelligenceJSON.render(stored.stage), "since": stored.since.json,
-            "rule": .string(stored.rule), "reason": .string(stored.reason),
-            "churnRisk": stored.churnRisk.map(JSONValue.double) ?? .null, "evaluatedAt": stored.evaluatedAt.json,
-        ])
+    private static func render(_ run: ScoringService.LifecycleRun) -> JSONValue {
+        [
+            "stageChanges": .int(Int64(run.stageChanges)), "backfilledProfiles": .int(Int64(run.backfilled)),
+            "dormantAfterDays": run.state.map { .int(Int64($0.dormantAfterDays)) } ?? .null,
+            "medianRepurchaseDays": run.state?.medianRepurchaseDays.map(JSONValue.double) ?? .null,
+            "computedAt": run.state?.computedAt.json ?? .null,
+        ]
     }
 
     private static func render(_ state: LifecycleState?) -> JSONValue {

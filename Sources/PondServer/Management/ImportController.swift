@@ -17,23 +17,22 @@ import PondStore
 /// that does not fit its header (`invalid_mapping`) is refused before anything is stored. Imported events reach
 /// profiles through the stitching service, shortly after the response.
 struct ImportController: Sendable {
-    let auth: AdminAuth
     let runtime: PondRuntime
 
     /// Largest accepted CSV, before and after decompression. Bigger files go through `pond import`, which streams.
     static let maximumBodyBytes = 50 << 20
     static let mappingHeader = HTTPField.Name("X-Pond-Mapping")!
 
-    func register(on router: Router<BasicRequestContext>) {
-        router.post("/api/v1/imports") { request, _ in try await importCSV(request) }
+    func register(on api: RouterGroup<APIRequestContext>) {
+        api.post("imports") { request, context in try await importCSV(request, context) }
     }
 
-    func importCSV(_ request: Request) async throws -> Response {
-        let key = try await auth.admin(request)
+    func importCSV(_ request: Request, _ context: APIRequestContext) async throws -> Response {
+        let key = try context.admin
         let kind = try Self.kind(request)
         let preset = try Self.preset(request)
         let mapping = try Self.mapping(request)
-        try Self.checkContentType(request)
+        try CSVBody.checkContentType(request)
         let body = try await readBody(request)
         let importer = CSVImporter(pipeline: runtime.pipeline, clock: runtime.clock)
         do {
@@ -57,17 +56,17 @@ struct ImportController: Sendable {
     static func apiError(_ failure: CSVImporter.Failure) -> APIError {
         switch failure {
         case .invalidCSV(let error):
-            var apiError = APIError(.badRequest, "invalid_csv", error.description)
+            var apiError = APIError(.badRequest, .invalidCSV, error.description)
             apiError.extra = [
                 "row": .int(Int64(error.row)), "line": .int(Int64(error.line)), "reason": .string(error.kind.rawValue),
             ]
             return apiError
         case .invalidMapping(let error):
-            return APIError(.badRequest, "invalid_mapping", error.message)
+            return APIError(.badRequest, .invalidMapping, error.message)
         case .empty:
-            return APIError(.badRequest, "invalid_csv", failure.description)
+            return APIError(.badRequest, .invalidCSV, failure.description)
         case .changedWhileReading:
-            return APIError(.internalServerError, "internal_error", failure.description)
+            return APIError(.internalServerError, .internalError, failure.description)
         }
     }
 
@@ -95,14 +94,14 @@ struct ImportController: Sendable {
         let header = request.headers[mappingHeader]
         if query != nil, header != nil {
             throw APIError(
-                .badRequest, "invalid_mapping", "give the mapping either in '?mapping=' or in 'X-Pond-Mapping', not both")
+                .badRequest, .invalidMapping, "give the mapping either in '?mapping=' or in 'X-Pond-Mapping', not both")
         }
         var mapping: ImportMapping?
         if let text = query ?? header.map(decodeHeader) {
             do {
                 mapping = try ImportMapping(jsonText: Array(text.utf8))
             } catch {
-                throw APIError(.badRequest, "invalid_mapping", "\(error)")
+                throw APIError(.badRequest, .invalidMapping, "\(error)")
             }
         }
         if let name = request.query("delimiter") {
@@ -121,28 +120,6 @@ struct ImportController: Sendable {
         let trimmed = value.trimmingCharacters(in: .whitespaces)
         guard !trimmed.hasPrefix("{") else { return trimmed }
         return trimmed.removingPercentEncoding ?? trimmed
-    }
-
-    static func checkContentType(_ request: Request) throws {
-        guard let contentType = request.headers[.contentType]?.lowercased() else { return }
-        let parts = contentType.split(separator: ";").map { $0.trimmingCharacters(in: .whitespaces) }
-        let mediaType = parts.first ?? ""
-        if mediaType == "application/json" || mediaType.hasPrefix("multipart/")
-            || mediaType == "application/x-www-form-urlencoded"
-        {
-            throw APIError(
-                .unsupportedMediaType, "unsupported_media_type",
-                "send the CSV file itself as the body with 'Content-Type: text/csv' (not \(mediaType))")
-        }
-        for parameter in parts.dropFirst() where parameter.hasPrefix("charset=") {
-            let charset = parameter.dropFirst("charset=".count).trimmingCharacters(in: CharacterSet(charactersIn: "\""))
-            guard charset == "utf-8" || charset == "utf8" else {
-                throw APIError(
-                    .unsupportedMediaType, "unsupported_encoding",
-                    "CSV must be UTF-8, got charset=\(charset); save the file as \"CSV UTF-8\" or convert it "
-                        + "with `iconv -f GB18030 -t UTF-8`")
-            }
-        }
     }
 
     private func readBody(_ request: Request) async throws -> ByteBuffer {

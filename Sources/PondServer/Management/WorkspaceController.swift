@@ -5,36 +5,34 @@ import PondStore
 
 /// Workspaces and their keys: `/api/v1/workspaces` (root key), `/api/v1/workspace` and `/api/v1/keys` (admin key).
 struct WorkspaceController: Sendable {
-    let auth: AdminAuth
+    let root: RootAuth
     let provisioner: WorkspaceProvisioner
     let keys: KeyCache
 
-    func register(on router: Router<BasicRequestContext>) {
-        router.post("/api/v1/workspaces") { request, _ in try await createWorkspace(request) }
-        router.get("/api/v1/workspace") { request, _ in
-            let key = try await auth.admin(request)
-            guard let workspace = try await provisioner.store.workspace(id: key.workspaceID) else {
-                throw APIError.notFound("workspace")
-            }
-            return JSONResponse.make(Self.render(workspace))
+    /// Creating workspaces, which only the root key may.
+    func register(root router: RouterGroup<APIRequestContext>) {
+        router.post("workspaces") { request, _ in try await createWorkspace(request) }
+    }
+
+    func register(on api: RouterGroup<APIRequestContext>) {
+        api.get("workspace") { _, context in
+            JSONResponse.make(Self.render(try await provisioner.workspace(id: try context.workspaceID)))
         }
-        router.patch("/api/v1/workspace") { request, _ in try await updateSettings(request) }
-        router.get("/api/v1/keys") { request, _ in
-            let key = try await auth.admin(request)
-            let all = try await provisioner.store.keys(workspaceID: key.workspaceID)
+        api.patch("workspace") { request, context in try await updateSettings(request, context) }
+        api.get("keys") { _, context in
+            let all = try await provisioner.keys(workspaceID: try context.workspaceID)
             return JSONResponse.make(["keys": .array(all.map(Self.render))])
         }
-        router.post("/api/v1/keys") { request, _ in try await issueKey(request) }
-        router.delete("/api/v1/keys/:id") { request, context in
-            let key = try await auth.admin(request)
-            let id = try context.parameters.require("id")
+        api.post("keys") { request, context in try await issueKey(request, context) }
+        api.delete("keys/:id") { _, context in
+            let id = try context.text("id")
             do {
-                try await provisioner.revokeKey(workspaceID: key.workspaceID, keyID: id)
+                try await provisioner.revokeKey(workspaceID: try context.workspaceID, keyID: id)
             } catch KeyRevocationError.notFound {
                 throw APIError.notFound("key \(id)")
             } catch KeyRevocationError.lastAdminKey {
                 throw APIError(
-                    .conflict, "last_admin_key",
+                    .conflict, .lastAdminKey,
                     "key \(id) is the workspace's last admin key; issue another admin key before revoking it")
             } catch KeyRevocationError.store(let error) {
                 throw error
@@ -45,7 +43,7 @@ struct WorkspaceController: Sendable {
     }
 
     private func createWorkspace(_ request: Request) async throws -> Response {
-        try auth.requireRoot(request)
+        try root.require(request)
         let body = try await request.jsonObject()
         guard let name = body["name"]?.stringValue?.trimmingASCIIWhitespace(), !name.isEmpty, name.count <= 200 else {
             throw APIError.badRequest("'name' is required (1 to 200 characters)")
@@ -61,28 +59,29 @@ struct WorkspaceController: Sendable {
             ], status: .created)
     }
 
-    private func updateSettings(_ request: Request) async throws -> Response {
-        let key = try await auth.admin(request)
+    private func updateSettings(_ request: Request, _ context: APIRequestContext) async throws -> Response {
         let body = try await request.jsonObject()
-        guard var workspace = try await provisioner.store.workspace(id: key.workspaceID) else {
-            throw APIError.notFound("workspace")
-        }
-        if let types = try Self.uniqueTypes(body) { workspace.settings.uniqueIdentityTypes = types }
-        if let offset = try Self.utcOffset(body) { workspace.settings.utcOffsetSeconds = offset }
-        if let value = body["name"] {
-            guard let name = value.stringValue?.trimmingASCIIWhitespace(), (1...200).contains(name.count) else {
-                throw APIError.badRequest("'name' must be 1 to 200 characters")
-            }
-            workspace.name = name
-        }
         let unknown = Set(body.keys).subtracting(["name", "uniqueIdentityTypes", "utcOffsetSeconds"])
         guard unknown.isEmpty else { throw APIError.badRequest("unknown fields: \(unknown.sorted().joined(separator: ", "))") }
-        try await provisioner.store.updateWorkspace(workspace)
+        let types = try Self.uniqueTypes(body)
+        let offset = try Self.utcOffset(body)
+        var name: String?
+        if let value = body["name"] {
+            guard let text = value.stringValue?.trimmingASCIIWhitespace(), (1...200).contains(text.count) else {
+                throw APIError.badRequest("'name' must be 1 to 200 characters")
+            }
+            name = text
+        }
+        let workspace = try await provisioner.updateWorkspace(id: try context.workspaceID) { [name] workspace in
+            if let types { workspace.settings.uniqueIdentityTypes = types }
+            if let offset { workspace.settings.utcOffsetSeconds = offset }
+            if let name { workspace.name = name }
+        }
         return JSONResponse.make(Self.render(workspace))
     }
 
-    private func issueKey(_ request: Request) async throws -> Response {
-        let admin = try await auth.admin(request)
+    private func issueKey(_ request: Request, _ context: APIRequestContext) async throws -> Response {
+        let admin = try context.admin
         let body = try await request.jsonObject()
         guard let kindName = body["kind"]?.stringValue, let kind = APIKey.Kind(rawValue: kindName) else {
             throw APIError.badRequest("'kind' must be \"write\" or \"admin\"")
@@ -97,9 +96,7 @@ struct WorkspaceController: Sendable {
         let issued = try await provisioner.issueKey(
             workspaceID: admin.workspaceID, kind: kind, name: try field("name", "\(kind.rawValue) key"),
             source: try field("source", "api"), channel: try field("channel", "server"))
-        guard case .object(var rendered) = Self.render(issued.key) else { preconditionFailure() }
-        rendered["secret"] = .string(issued.secret)
-        return JSONResponse.make(.object(rendered), status: .created)
+        return JSONResponse.make(Self.render(issued.key).adding(["secret": .string(issued.secret)]), status: .created)
     }
 
     private static func uniqueTypes(_ body: [String: JSONValue]) throws -> [String]? {
@@ -143,14 +140,5 @@ struct WorkspaceController: Sendable {
             "source": .string(key.source), "channel": .string(key.channel), "prefix": .string(key.prefix),
             "createdAt": key.createdAt.json, "revokedAt": key.revokedAt?.json ?? .null,
         ]
-    }
-}
-
-extension String {
-    func trimmingASCIIWhitespace() -> String {
-        var s = Substring(self)
-        while s.first?.isWhitespace == true { s.removeFirst() }
-        while s.last?.isWhitespace == true { s.removeLast() }
-        return String(s)
     }
 }

@@ -22,7 +22,7 @@ struct OperationsController: Sendable {
             name: "pond_events_set_aside", help: "Events stitching set aside because their data failed every pass (see /api/v1/stitch-failures)")
     }
 
-    func register(on router: Router<BasicRequestContext>) {
+    func register(on router: Router<APIRequestContext>) {
         router.get("/healthz") { _, _ in
             // Touches the database, so a node whose store is gone reports unhealthy.
             let backlog = try await store.pendingEventCount()

@@ -18,7 +18,7 @@ struct TrackingController: Sendable {
 
     static let writeKeyHeader = HTTPField.Name("X-Write-Key")!
 
-    func register(on router: Router<BasicRequestContext>) {
+    func register(on router: Router<APIRequestContext>) {
         router.post("/v1/batch") { request, _ in try await handle(request, type: nil) }
         for type in MessageType.allCases {
             router.post("/v1/\(type.rawValue)") { request, _ in try await handle(request, type: type) }

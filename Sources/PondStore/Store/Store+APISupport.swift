@@ -49,15 +49,15 @@ extension Store {
 
     /// Adds (or removes) each `(profile, tag)` pair, all in one transaction: either every pair is applied or none
     /// is. Profile ids are taken to their cluster roots inside the transaction, so a merge since the caller looked
-    /// them up is harmless. A tag that is not defined, or a profile that no longer exists, refuses the whole call
-    /// (`StoreError.notFound`). Like `tagProfiles`, a tag already on a profile keeps its original source and time;
-    /// each change gets a timeline entry and queues the profile for re-evaluation. Returns the pairs changed.
+    /// them up is harmless. A tag that is not defined, or a profile that does not exist, refuses the whole call
+    /// (`TagChangeError`). A tag already on a profile keeps its original source and time; each change gets a
+    /// timeline entry and queues the profile for re-evaluation. Returns the pairs changed.
     public func applyTagChanges(
-        workspaceID: String, pairs: [(profileID: Int64, tag: String)], adding: Bool, source: String, sourceRef: String?,
-        at: Instant
+        workspaceID: String, pairs: [(profileID: Int64, tag: String)], adding: Bool, source: TagSource,
+        sourceRef: String?, at: Instant
     ) async throws -> Int {
         guard !pairs.isEmpty else { return 0 }
-        return try await database.write { db in
+        return try await writeQueuingProfileWork { db in
             let ws = SQLValue.text(workspaceID)
             for chunk in Array(Set(pairs.map(\.tag))).chunked(500) {
                 let known = Set(
@@ -66,7 +66,7 @@ extension Store {
                         [ws] + chunk.map(SQLValue.text)
                     ).map { try $0.text(0) })
                 if let unknown = chunk.filter({ !known.contains($0) }).sorted().first {
-                    throw StoreError.notFound("tag '\(unknown)' is not defined")
+                    throw TagChangeError.undefinedTag(unknown)
                 }
             }
             var roots: [Int64: Int64] = [:]
@@ -78,7 +78,7 @@ extension Store {
                     roots[try row.int(0)] = try row.int(1)
                 }
                 if let missing = chunk.first(where: { roots[$0] == nil }) {
-                    throw StoreError.notFound("profile \(missing) not found")
+                    throw TagChangeError.missingProfile(missing)
                 }
             }
             struct Pair: Hashable {
@@ -96,7 +96,7 @@ extension Store {
                 ? try await Self.addTags(db, workspaceID, resolved, source: source, sourceRef: sourceRef, at: at)
                 : try await Self.removeTags(
                     db, workspaceID, resolved,
-                    reason: ["source": .string(source), "sourceRef": sourceRef.map(JSONValue.string) ?? .null], at: at)
+                    reason: ["source": .string(source.rawValue), "sourceRef": sourceRef.map(JSONValue.string) ?? .null], at: at)
             try await Self.queueProfileWork(db, workspaceID, Set(changed.map(\.0)), at: at)
             return changed.count
         }

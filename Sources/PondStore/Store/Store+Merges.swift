@@ -42,7 +42,7 @@ extension Store {
     /// profile (and whatever was merged into it before) and records a block so the stitcher does not join the two
     /// again on the next event that links them.
     public func unmerge(workspaceID: String, mergeID: Int64, actor: String, at: Instant) async throws -> MergeRecord {
-        let outcome: Result<MergeRecord, UnmergeError> = try await database.write { db in
+        let outcome: Result<MergeRecord, UnmergeError> = try await writeQueuingProfileWork { db in
             try await self.lockIdentityGraph(db)
             let ws = SQLValue.text(workspaceID)
             guard let merge = try await db.query(

@@ -121,6 +121,16 @@ public struct ProfileRefresh: Sendable {
         self.profileID = profileID
         self.reason = reason
     }
+
+    /// Files what `TagRulePolicy` decided for `rule`.
+    public mutating func record(_ decision: TagRuleDecision, _ rule: TagRule) {
+        switch decision {
+        case .add: addTags.append((rule.tag, rule.id))
+        case .withdraw: withdrawTags.append((rule.tag, rule.id))
+        case .remove: removeTags.append((rule.tag, rule.id))
+        case .keep: break
+        }
+    }
 }
 
 extension Store {
@@ -143,7 +153,7 @@ extension Store {
                 // A profile merged away since it was read is left to its survivor's refresh.
                 guard try await Self.root(db, workspaceID, profile) == profile else { continue }
                 for (tag, rule) in refresh.addTags {
-                    _ = try await Self.addTags(db, workspaceID, [(profile, tag)], source: "rule", sourceRef: rule, at: at)
+                    _ = try await Self.addTags(db, workspaceID, [(profile, tag)], source: .rule, sourceRef: rule, at: at)
                 }
                 for (tag, rule) in refresh.withdrawTags {
                     let owned = try await db.query(
@@ -206,7 +216,7 @@ extension Store {
 
     /// Every cluster root of a workspace that has events, for a backfill of the queue.
     public func queueAllProfiles(workspaceID: String, at: Instant) async throws -> Int {
-        try await database.write { db in
+        try await writeQueuingProfileWork { db in
             try await db.execute(
                 """
                 INSERT INTO profile_work (workspace_id, profile_id, queued_at)
@@ -231,7 +241,7 @@ extension Store {
     public func queueProfiles(workspaceID: String, _ roots: some Collection<Int64> & Sendable, at: Instant) async throws {
         guard !roots.isEmpty else { return }
         let list = Array(roots)
-        try await database.write { db in try await Self.queueProfileWork(db, workspaceID, list, at: at) }
+        try await writeQueuingProfileWork { db in try await Self.queueProfileWork(db, workspaceID, list, at: at) }
     }
 
     /// Who holds a tag, with where it came from.
@@ -243,7 +253,7 @@ extension Store {
                 .text(workspaceID), .text(tag))
             {
                 holders[try row.int(0)] = ProfileTag(
-                    tag: tag, source: try row.text(1), sourceRef: row[2].text, taggedAt: try row.instant(3))
+                    tag: tag, source: try tagSource(row.text(1)), sourceRef: row[2].text, taggedAt: try row.instant(3))
             }
             return holders
         }

@@ -25,7 +25,7 @@ extension Store {
     /// Stitches the oldest `limit` pending events in one transaction. A failure after they were read is a
     /// `StitchPassError` naming them, so that the caller can find the one that fails (`StitchingService`).
     public func stitchPending(limit: Int = 500) async throws -> StitchOutcome {
-        try await database.write { db in
+        let outcome = try await database.write { db in
             try await self.lockIdentityGraph(db)
             let rows = try await db.query(
                 "SELECT seq, workspace_id, payload FROM events WHERE profile_id IS NULL ORDER BY seq LIMIT ?", .int(Int64(limit)))
@@ -35,6 +35,8 @@ extension Store {
                 throw StitchPassError(seqs: rows.compactMap { $0[0].int }, underlying: error)
             }
         }
+        if !outcome.touchedProfiles.isEmpty { profileWorkQueued.signal() }
+        return outcome
     }
 
     private func stitch(_ db: any SQLExecutor, _ rows: [SQLRow]) async throws -> StitchOutcome {

@@ -1,83 +1,5 @@
 import PondCore
 
-/// A heading tags are filed under in the console (会员等级, 兴趣偏好, 渠道来源).
-public struct TagGroup: Sendable, Equatable {
-    public var name: String
-    public var description: String
-    public var createdAt: Instant
-
-    public init(name: String, description: String = "", createdAt: Instant) {
-        self.name = name
-        self.description = description
-        self.createdAt = createdAt
-    }
-}
-
-/// A tag a brand has defined. Tags are referred to by name everywhere (rules, segments, CSV), so a name is its key.
-public struct TagDefinition: Sendable, Equatable {
-    public var name: String
-    public var group: String?
-    public var description: String
-    public var createdAt: Instant
-    /// Filled when read from the store.
-    public var profileCount: Int
-
-    public init(name: String, group: String? = nil, description: String = "", createdAt: Instant, profileCount: Int = 0) {
-        self.name = name
-        self.group = group
-        self.description = description
-        self.createdAt = createdAt
-        self.profileCount = profileCount
-    }
-}
-
-/// A tag on a profile, with where it came from: `manual` (an operator), `rule` (an auto-tag rule, `sourceRef` is its
-/// id), `import` (a CSV upload), `channel` (a channel code, e.g. the WeCom contact-me QR code it came through).
-public struct ProfileTag: Sendable, Equatable {
-    public var tag: String
-    public var source: String
-    public var sourceRef: String?
-    public var taggedAt: Instant
-
-    public init(tag: String, source: String, sourceRef: String? = nil, taggedAt: Instant) {
-        self.tag = tag
-        self.source = source
-        self.sourceRef = sourceRef
-        self.taggedAt = taggedAt
-    }
-
-    public static let sources: Set<String> = ["manual", "rule", "import", "channel"]
-}
-
-/// An auto-tag rule: while `rule` holds for a profile, `add` keeps the tag on it (and takes it off again, if this
-/// rule put it there, once the rule stops holding); `remove` takes the tag off whoever it holds for.
-public struct TagRule: Sendable, Equatable {
-    public enum Action: String, Sendable { case add, remove }
-
-    public var id: String
-    public var name: String
-    public var tag: String
-    public var action: Action
-    public var rule: SegmentRule
-    public var enabled: Bool
-    public var createdAt: Instant
-    public var updatedAt: Instant
-
-    public init(
-        id: String, name: String, tag: String, action: Action, rule: SegmentRule, enabled: Bool = true, createdAt: Instant,
-        updatedAt: Instant
-    ) {
-        self.id = id
-        self.name = name
-        self.tag = tag
-        self.action = action
-        self.rule = rule
-        self.enabled = enabled
-        self.createdAt = createdAt
-        self.updatedAt = updatedAt
-    }
-}
-
 extension Store {
     // MARK: Groups and definitions
 
@@ -159,10 +81,12 @@ extension Store {
         }
     }
 
-    /// Deletes a tag and takes it off every profile (recording each removal). Refused while an auto-tag rule
-    /// maintains it (`StoreError.conflict`).
-    public func deleteTag(workspaceID: String, name: String, at: Instant) async throws -> Bool {
-        try await database.write { db in
+    /// Deletes a tag and takes it off every profile (recording each removal), and queues the former holders for
+    /// re-evaluation in the same transaction: the removals are events (`Tag Removed`) rules may count. Refused
+    /// while an auto-tag rule maintains it (`StoreError.conflict`). Returns the former holders, or nil if there was
+    /// no such tag.
+    public func deleteTag(workspaceID: String, name: String, at: Instant) async throws -> [Int64]? {
+        try await writeQueuingProfileWork { db in
             let ws = SQLValue.text(workspaceID)
             let rules = try await db.query(
                 "SELECT id FROM tag_rules WHERE workspace_id = ? AND tag = ?", ws, .text(name)
@@ -175,7 +99,11 @@ extension Store {
             ).map { try $0.int(0) }
             _ = try await Self.removeTags(
                 db, workspaceID, holders.map { ($0, name) }, reason: ["source": "manual", "why": "tag deleted"], at: at)
-            return try await db.execute("DELETE FROM tags WHERE workspace_id = ? AND name = ?", ws, .text(name)) > 0
+            guard try await db.execute("DELETE FROM tags WHERE workspace_id = ? AND name = ?", ws, .text(name)) > 0 else {
+                return nil
+            }
+            try await Self.queueProfileWork(db, workspaceID, holders, at: at)
+            return holders
         }
     }
 
@@ -189,70 +117,24 @@ extension Store {
                 WHERE workspace_id = ? AND profile_id = ? ORDER BY tag
                 """, .text(workspaceID), .int(profileID)
             ).map {
-                ProfileTag(tag: try $0.text(0), source: try $0.text(1), sourceRef: $0[2].text, taggedAt: try $0.instant(3))
+                ProfileTag(tag: try $0.text(0), source: try tagSource($0.text(1)), sourceRef: $0[2].text, taggedAt: try $0.instant(3))
             }
         }
     }
 
-    /// Puts tags on profiles (any member id is taken to its cluster root). Tags already on a profile keep their
-    /// original source and time. Every profile must exist and every tag be defined, or nothing is stored
-    /// (`StoreError.notFound`). Returns how many (profile, tag) pairs were added.
-    public func tagProfiles(
-        workspaceID: String, profileIDs: [Int64], tags: [String], source: String, sourceRef: String?, at: Instant
-    ) async throws -> Int {
-        try await changeTags(workspaceID: workspaceID, profileIDs: profileIDs, tags: tags, adding: true, source: source, sourceRef: sourceRef, at: at)
-    }
-
-    /// Takes tags off profiles, whatever put them there. Returns how many (profile, tag) pairs were removed.
-    public func untagProfiles(
-        workspaceID: String, profileIDs: [Int64], tags: [String], source: String, sourceRef: String?, at: Instant
-    ) async throws -> Int {
-        try await changeTags(workspaceID: workspaceID, profileIDs: profileIDs, tags: tags, adding: false, source: source, sourceRef: sourceRef, at: at)
-    }
-
-    private func changeTags(
-        workspaceID: String, profileIDs: [Int64], tags: [String], adding: Bool, source: String, sourceRef: String?,
+    /// Puts the same tags on profiles, or takes them off (whatever put them there); see `applyTagChanges`.
+    public func changeTags(
+        workspaceID: String, profileIDs: [Int64], tags: [String], adding: Bool, source: TagSource, sourceRef: String?,
         at: Instant
     ) async throws -> Int {
-        try await database.write { db in
-            let ws = SQLValue.text(workspaceID)
-            let wanted = Set(tags)
-            for chunk in Array(wanted).chunked(500) {
-                let known = try await db.query(
-                    "SELECT name FROM tags WHERE workspace_id = ? AND name IN (\(placeholders(chunk.count)))",
-                    [ws] + chunk.map(SQLValue.text)
-                ).map { try $0.text(0) }
-                if let unknown = Set(chunk).subtracting(known).sorted().first {
-                    throw StoreError.notFound("tag '\(unknown)' is not defined")
-                }
-            }
-            var roots: [Int64] = []
-            var seen = Set<Int64>()
-            for chunk in Array(Set(profileIDs)).chunked(500) {
-                let rows = try await db.query(
-                    "SELECT id, canonical_id FROM profiles WHERE workspace_id = ? AND id IN (\(placeholders(chunk.count)))",
-                    [ws] + chunk.map(SQLValue.int))
-                let found = Dictionary(uniqueKeysWithValues: try rows.map { (try $0.int(0), try $0.int(1)) })
-                if let missing = chunk.first(where: { found[$0] == nil }) {
-                    throw StoreError.notFound("profile \(missing) not found")
-                }
-                for id in chunk { if let root = found[id], seen.insert(root).inserted { roots.append(root) } }
-            }
-            let pairs = roots.flatMap { root in tags.map { (root, $0) } }
-            let changed =
-                adding
-                ? try await Self.addTags(db, workspaceID, pairs, source: source, sourceRef: sourceRef, at: at)
-                : try await Self.removeTags(
-                    db, workspaceID, pairs, reason: ["source": .string(source), "sourceRef": sourceRef.map(JSONValue.string) ?? .null],
-                    at: at)
-            try await Self.queueProfileWork(db, workspaceID, Set(changed.map(\.0)), at: at)
-            return changed.count
-        }
+        try await applyTagChanges(
+            workspaceID: workspaceID, pairs: profileIDs.flatMap { id in tags.map { (profileID: id, tag: $0) } },
+            adding: adding, source: source, sourceRef: sourceRef, at: at)
     }
 
     /// Adds the pairs not present yet and writes a `Tag Added` timeline entry for each; returns those added.
     static func addTags(
-        _ db: any SQLExecutor, _ workspaceID: String, _ pairs: [(Int64, String)], source: String, sourceRef: String?,
+        _ db: any SQLExecutor, _ workspaceID: String, _ pairs: [(Int64, String)], source: TagSource, sourceRef: String?,
         at: Instant
     ) async throws -> [(Int64, String)] {
         var added: [(Int64, String)] = []
@@ -261,7 +143,7 @@ extension Store {
                 """
                 INSERT INTO profile_tags (workspace_id, profile_id, tag, source, source_ref, tagged_at)
                 VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT (workspace_id, profile_id, tag) DO NOTHING
-                """, .text(workspaceID), .int(profile), .text(tag), .text(source), SQLValue(sourceRef), at.sql)
+                """, .text(workspaceID), .int(profile), .text(tag), .text(source.rawValue), SQLValue(sourceRef), at.sql)
             if inserted > 0 { added.append((profile, tag)) }
         }
         try await appendSystemEvents(
@@ -269,7 +151,7 @@ extension Store {
             added.map {
                 SystemEventRow(
                     profileID: $0.0, name: SystemEvent.tagAdded,
-                    properties: ["tag": .string($0.1), "source": .string(source), "sourceRef": sourceRef.map(JSONValue.string) ?? .null])
+                    properties: ["tag": .string($0.1), "source": .string(source.rawValue), "sourceRef": sourceRef.map(JSONValue.string) ?? .null])
             }, at: at)
         return added
     }
@@ -345,4 +227,19 @@ extension Store {
             try await db.execute("DELETE FROM tag_rules WHERE workspace_id = ? AND id = ?", .text(workspaceID), .text(id)) > 0
         }
     }
+}
+
+/// Why a change to profiles' tags was refused as a whole.
+public enum TagChangeError: Error, Sendable, Equatable {
+    /// A tag is not defined (deleted since the caller checked, say).
+    case undefinedTag(String)
+    /// A profile does not exist in the workspace.
+    case missingProfile(Int64)
+}
+
+func tagSource(_ text: String?) throws -> TagSource {
+    guard let text, let source = TagSource(rawValue: text) else {
+        throw StoreError.corrupt("unknown tag source '\(text ?? "")'")
+    }
+    return source
 }

@@ -6,9 +6,18 @@ import PondCore
 /// whole or not at all.
 public final class Store: Sendable {
     public let database: any SQLDatabase
+    /// Signalled after each commit that queued profiles for re-evaluation (`profile_work`).
+    public let profileWorkQueued = ChangeSignal()
 
     public init(database: any SQLDatabase) {
         self.database = database
+    }
+
+    /// A write transaction that may queue profile work: its consumers are woken once it has committed.
+    func writeQueuingProfileWork<T: Sendable>(_ body: @Sendable (any SQLExecutor) async throws -> T) async throws -> T {
+        let result = try await database.write(body)
+        profileWorkQueued.signal()
+        return result
     }
 
     var dialect: SQLDialect { database.dialect }

@@ -59,8 +59,8 @@ struct IntelligenceServiceTests {
                 try world.events.order("u2", category: "彩妆", amount: 99, daysAgo: 3),
             ])
             let u1 = try await world.root("u1")
-            _ = try await store.tagProfiles(
-                workspaceID: "ws", profileIDs: [u1], tags: ["会员"], source: "manual", sourceRef: nil, at: world.clock.now())
+            _ = try await store.changeTags(
+                workspaceID: "ws", profileIDs: [u1], tags: ["会员"], adding: true, source: .manual, sourceRef: nil, at: world.clock.now())
             await world.service.drain()
             #expect(try await store.memberships(workspaceID: "ws", profileID: u1).isEmpty, "one skincare order is not enough")
             #expect(try await store.profileStage(workspaceID: "ws", profileID: u1)?.stage == .retained)
@@ -68,7 +68,7 @@ struct IntelligenceServiceTests {
             try await world.ingest([try world.events.order("u1", category: "护肤", amount: 280, daysAgo: 1)])
             let tags = try await store.profileTags(workspaceID: "ws", profileID: u1)
             #expect(tags.map(\.tag) == ["会员", "高频护肤"])
-            #expect(tags.first { $0.tag == "高频护肤" }.map { ($0.source, $0.sourceRef) } ?? ("", nil) == ("rule", "skincare-regulars"))
+            #expect(tags.first { $0.tag == "高频护肤" }.map { ($0.source, $0.sourceRef) } ?? (.manual, nil) == (.rule, "skincare-regulars"))
             #expect(try await store.profileStage(workspaceID: "ws", profileID: u1)?.stage == .converted)
             #expect(try await store.memberships(workspaceID: "ws", profileID: u1).map(\.segmentID) == ["vip-skincare"])
             let changes = try await store.segmentChanges(workspaceID: "ws", segmentID: "vip-skincare", after: 0, limit: 10)
@@ -94,8 +94,8 @@ struct IntelligenceServiceTests {
                 try world.events.order("u1", category: "护肤", amount: 280, daysAgo: 1),
             ])
             let u1 = try await world.root("u1")
-            _ = try await store.tagProfiles(
-                workspaceID: "ws", profileIDs: [u1], tags: ["会员"], source: "manual", sourceRef: nil, at: world.clock.now())
+            _ = try await store.changeTags(
+                workspaceID: "ws", profileIDs: [u1], tags: ["会员"], adding: true, source: .manual, sourceRef: nil, at: world.clock.now())
             await world.service.drain()
             _ = try await world.service.runScheduled(workspaceID: "ws")
             #expect(try await store.rfmScore(workspaceID: "ws", profileID: u1) != nil)
@@ -125,8 +125,8 @@ struct IntelligenceServiceTests {
             try await world.ingest([try world.events.make(["type": "track", "anonymousId": "device-9", "event": "Product Viewed"])])
             let anonymous = try #require(
                 try await store.profileID(workspaceID: "ws", identity: IdentityRules.make(type: "anonymous_id", value: "device-9")))
-            _ = try await store.tagProfiles(
-                workspaceID: "ws", profileIDs: [anonymous], tags: ["会员"], source: "channel", sourceRef: "qr-7",
+            _ = try await store.changeTags(
+                workspaceID: "ws", profileIDs: [anonymous], tags: ["会员"], adding: true, source: .channel, sourceRef: "qr-7",
                 at: world.clock.now())
             try await world.ingest([
                 try world.events.order("u1", category: "护肤", amount: 100, daysAgo: 2),

@@ -67,8 +67,8 @@ struct EventFactsContractTests {
             let now = Instant(millisecondsSinceEpoch: 1_795_000_000_000)
             try await store.saveTag(TagDefinition(name: "会员", createdAt: now), workspaceID: "ws_a")
             #expect(
-                try await store.tagProfiles(
-                    workspaceID: "ws_a", profileIDs: [id], tags: ["会员"], source: "manual", sourceRef: nil, at: now) == 1)
+                try await store.changeTags(
+                    workspaceID: "ws_a", profileIDs: [id], tags: ["会员"], adding: true, source: .manual, sourceRef: nil, at: now) == 1)
             #expect(
                 try await Self.facts(store, "ws_a") == [
                     Fact(event: "Product Viewed", profileID: id, properties: ["sku": "A"]),

@@ -1,13 +1,10 @@
-import Foundation
-import Hummingbird
 import PondCore
 import PondStore
 
 /// A CSV list of customers uploaded by an operator — a tag list, an offline event's guest list — read into cluster
 /// roots, with every row that cannot be used listed by its row number and reason.
 ///
-/// The body is the file itself (`Content-Type: text/csv`, UTF-8, optionally gzip-compressed), with a header row.
-/// Each row names its customer in one of these columns (the first that finds a profile wins, in this order):
+/// The file is UTF-8 with a header row. Each row names its customer in one of these columns (the first that finds a profile wins, in this order):
 /// - `profile_id`: a Pond profile id (any id of a merged cluster works);
 /// - `identity`: `type:value`, e.g. `phone:13800138000`, `wechat_openid:wx123:o-abc`;
 /// - a column named after an identity type — the built-in ones (`phone`, `email`, `member_id`, `user_id`,
@@ -16,22 +13,22 @@ import PondStore
 ///   `+8613800138000`).
 /// Other columns are ignored, so an export with names and notes can be uploaded as it is. When tags are read, a
 /// `tags` (or `标签`) column holds `|`-separated tags for its row, added to the tags given for every row.
-struct ProfileListUpload {
-    struct Row {
-        var row: Int
-        var profileID: Int64
-        var tags: [String]
+public struct ProfileList: Sendable {
+    public struct Row: Sendable {
+        public var row: Int
+        public var profileID: Int64
+        public var tags: [String]
     }
 
-    struct Rejection {
-        var row: Int
-        var reason: String
+    public struct Rejection: Sendable {
+        public var row: Int
+        public var reason: String
     }
 
     /// Data rows read (the header and blank lines excluded).
-    var rows = 0
-    var accepted: [Row] = []
-    var rejected: [Rejection] = []
+    public var rows = 0
+    public var accepted: [Row] = []
+    public var rejected: [Rejection] = []
 
     /// What to read about tags: the tags every row gets, and the tags that exist.
     struct TagColumn {
@@ -39,9 +36,9 @@ struct ProfileListUpload {
         var known: Set<String>
     }
 
-    static let maximumBodyBytes = 20 << 20
-    static let maximumRows = 100_000
-    static let maximumReportedRejections = 1000
+    public static let maximumBytes = 20 << 20
+    public static let maximumRows = 100_000
+    public static let maximumReportedRejections = 1000
 
     /// Headers people use for identity columns in Chinese exports.
     static let headerAliases: [String: String] = [
@@ -50,10 +47,10 @@ struct ProfileListUpload {
     ]
     static let tagHeaders: Set<String> = ["tags", "标签"]
 
-    var distinctProfiles: Int { Set(accepted.map(\.profileID)).count }
+    public var distinctProfiles: Int { Set(accepted.map(\.profileID)).count }
 
-    /// The report part of a response: rows read, accepted, and the rejected ones (the first 1000).
-    var json: [String: JSONValue] {
+    /// The report of a list: rows read, accepted, and the rejected ones (the first 1000).
+    public var report: [String: JSONValue] {
         [
             "rows": .int(Int64(rows)), "acceptedRows": .int(Int64(accepted.count)),
             "profiles": .int(Int64(distinctProfiles)), "rejectedCount": .int(Int64(rejected.count)),
@@ -82,30 +79,22 @@ struct ProfileListUpload {
         }
     }
 
-    static func read(_ request: Request, store: Store, workspaceID: String, tags: TagColumn?) async throws
-        -> ProfileListUpload
+    /// Reads the file and resolves its customers to cluster roots. A file that cannot be parsed or names no customer
+    /// column is refused (`invalid_csv`); rows that cannot be used are rejected with their reason.
+    static func read(_ bytes: [UInt8], delimiter: CSVDelimiter, store: Store, workspaceID: String, tags: TagColumn?)
+        async throws -> ProfileList
     {
-        try ImportController.checkContentType(request)
-        var delimiter = CSVDelimiter.comma
-        if let name = request.query("delimiter") {
-            guard let chosen = CSVDelimiter(name: name) else {
-                throw APIError.badRequest("'delimiter' must be comma, tab or semicolon, got '\(name)'")
-            }
-            delimiter = chosen
-        }
-        let bytes = try await body(request)
         let records: [CSVRecord]
         do {
             records = try CSVReader.records(bytes, delimiter: delimiter)
         } catch {
-            var apiError = APIError(.badRequest, "invalid_csv", error.description)
-            apiError.extra = ["row": .int(Int64(error.row)), "line": .int(Int64(error.line)), "reason": .string(error.kind.rawValue)]
-            throw apiError
+            throw DefinitionError(
+                .invalid, .invalidCSV, error.description,
+                details: ["row": .int(Int64(error.row)), "line": .int(Int64(error.line)), "reason": .string(error.kind.rawValue)])
         }
-        guard let header = records.first else { throw APIError(.badRequest, "invalid_csv", "the file is empty") }
+        guard let header = records.first else { throw DefinitionError(.invalid, .invalidCSV, "the file is empty") }
         guard records.count - 1 <= maximumRows else {
-            throw APIError(
-                .contentTooLarge, "payload_too_large", "at most \(maximumRows) rows per upload; split the file")
+            throw DefinitionError(.tooLarge, .payloadTooLarge, "at most \(maximumRows) rows per upload; split the file")
         }
         let workspace = try await store.workspace(id: workspaceID)
         let uniqueTypes = Set(workspace?.settings.uniqueIdentityTypes ?? [])
@@ -127,8 +116,7 @@ struct ProfileListUpload {
                     || uniqueTypes.contains(qualified) || uniqueTypes.contains(base)
             {
                 if base == IdentityType.wechatOpenID && colon == nil {
-                    throw APIError(
-                        .badRequest, "invalid_csv", "openids are per app: name the column wechat_openid:APPID")
+                    throw DefinitionError(.invalid, .invalidCSV, "openids are per app: name the column wechat_openid:APPID")
                 }
                 keys.append((index, .type(qualified)))
             } else if tags != nil, tagHeaders.contains(name.lowercased()) {
@@ -137,15 +125,15 @@ struct ProfileListUpload {
         }
         keys.sort { rank($0.key) < rank($1.key) }
         if let tags, tags.everyRow.isEmpty, tagColumn == nil {
-            throw APIError.badRequest("no tags to apply: pass ?tag= or add a tags column")
+            throw DefinitionError.invalid("no tags to apply: pass ?tag= or add a tags column")
         }
         guard !keys.isEmpty else {
-            throw APIError(
-                .badRequest, "invalid_csv",
+            throw DefinitionError(
+                .invalid, .invalidCSV,
                 "the header names no customer column: use profile_id, identity (type:value) or an identity type such as phone, email or member_id")
         }
 
-        var upload = ProfileListUpload()
+        var upload = ProfileList()
         var pending: [(row: Int, candidates: [Candidate], problems: [String], tags: [String])] = []
         for record in records.dropFirst() {
             upload.rows += 1
@@ -162,8 +150,8 @@ struct ProfileListUpload {
                     }
                 case .identity:
                     do {
-                        candidates.append(.identity(try ProfileController.parseIdentity(cell)))
-                    } catch let error as APIError {
+                        candidates.append(.identity(try Identity.parse(cell)))
+                    } catch {
                         problems.append("identity '\(cell)': \(error.message)")
                     }
                 case .type(let type):
@@ -236,9 +224,5 @@ struct ProfileListUpload {
         case .identity: 1
         case .type: 2
         }
-    }
-
-    private static func body(_ request: Request) async throws -> [UInt8] {
-        Array(try await CSVBody.read(request, limit: maximumBodyBytes, advice: "split the file").readableBytesView)
     }
 }

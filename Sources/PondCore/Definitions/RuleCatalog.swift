@@ -1,52 +1,48 @@
-import PondCore
-import PondStore
-
 /// Everything a workspace's rules may name — tags, RFM layers, segments — and everything that already names them,
-/// loaded once per request that saves or deletes a definition.
+/// loaded (by the definition services) once per change to a definition.
 ///
 /// Rules are checked against it when saved, so a rule never refers to something that does not exist: a misspelt
 /// tag in `lacks tag` would otherwise silently match everyone. For the same reason a tag, segment or RFM layer
 /// that a rule still names cannot be deleted.
-struct RuleCatalog {
-    var tags: Set<String>
-    var layers: SegmentRule.Vocabulary
-    var segments: [SegmentDefinition]
-    var tagRules: [TagRule]
+public struct RuleCatalog: Sendable {
+    public var tags: Set<String>
+    public var layers: SegmentRule.Vocabulary
+    public var segments: [SegmentDefinition]
+    public var tagRules: [TagRule]
 
-    static func load(_ store: Store, workspaceID: String) async throws -> RuleCatalog {
-        let rfm = try await store.model(.rfm, workspaceID: workspaceID, default: RFMConfiguration(), state: RFMState.self)
-        return RuleCatalog(
-            tags: Set(try await store.tags(workspaceID: workspaceID).map(\.name)),
-            layers: SegmentRule.layerVocabulary(rfm.config.layers.rules.map(\.layer)),
-            segments: try await store.segments(workspaceID: workspaceID),
-            tagRules: try await store.tagRules(workspaceID: workspaceID))
+    public init(tags: Set<String>, layers: SegmentRule.Vocabulary, segments: [SegmentDefinition], tagRules: [TagRule]) {
+        self.tags = tags
+        self.layers = layers
+        self.segments = segments
+        self.tagRules = tagRules
     }
 
-    var segmentIDs: Set<String> { Set(segments.map(\.id)) }
+    public var segmentIDs: Set<String> { Set(segments.map(\.id)) }
 
     /// The rule with stage and layer names turned into ids, after checking that every tag, layer and segment it
     /// names exists. `savingSegment` is the segment the rule belongs to, which it may not name itself.
-    func resolve(_ rule: SegmentRule, savingSegment: String? = nil, field: String?) throws -> SegmentRule {
+    public func resolve(_ rule: SegmentRule, savingSegment: String? = nil, field: String?) throws(DefinitionError)
+        -> SegmentRule
+    {
         var segments = segmentIDs
         if let savingSegment { segments.remove(savingSegment) }
         let resolved: SegmentRule
         do {
             resolved = try rule.resolvingNames(layers: layers, segments: segments)
         } catch {
-            throw RuleInput.apiError(error, field: field)
+            throw DefinitionError(error, field: field)
         }
         if let unknown = Self.firstTag(in: resolved, where: { !tags.contains($0) }) {
-            var error = APIError(
-                .badRequest, "unknown_tag", "no tag named \"\(unknown.tag)\"; define it with POST /api/v1/tags first")
-            error.extra["path"] = .string(unknown.path)
-            if let field { error.extra["field"] = .string(field) }
+            var error = DefinitionError.unknownTag(unknown.tag)
+            error.details["path"] = .string(unknown.path)
+            if let field { error.details["field"] = .string(field) }
             throw error
         }
         return resolved
     }
 
     /// The cycle saving `rule` as segment `id` would close, as a chain `a → b → a`, or nil.
-    func cycle(saving id: String, rule: SegmentRule?) -> [String]? {
+    public func cycle(saving id: String, rule: SegmentRule?) -> [String]? {
         var rules: [String: SegmentRule] = [:]
         for segment in segments { rules[segment.id] = segment.rule }
         rules[id] = rule
@@ -55,7 +51,7 @@ struct RuleCatalog {
 
     /// Dynamic segments that read `id` through `in segment`, directly or through others, in evaluation order: what
     /// must be recomputed after `id`'s members change.
-    func dependents(of id: String) -> [String] {
+    public func dependents(of id: String) -> [String] {
         let rules = Dictionary(uniqueKeysWithValues: segments.compactMap { s in s.rule.map { (s.id, $0) } })
         let graph = SegmentGraph(rules)
         let dependents = graph.dependents(of: id)
@@ -64,18 +60,18 @@ struct RuleCatalog {
     }
 
     /// Definitions whose rules name segment `id`, as `segment X` / `tag rule Y`.
-    func referrers(ofSegment id: String) -> [String] {
+    public func referrers(ofSegment id: String) -> [String] {
         referrers { $0.referencedSegments.contains(id) }
     }
 
     /// Definitions whose rules name tag `name` (`has tag`/`lacks tag`), and auto-tag rules that maintain it.
-    func referrers(ofTag name: String) -> [String] {
+    public func referrers(ofTag name: String) -> [String] {
         referrers { $0.referencedTags.contains(name) }
             + tagRules.filter { $0.tag == name && !$0.rule.referencedTags.contains(name) }.map { "tag rule \($0.id)" }
     }
 
     /// Layer ids named by `rfm layer` conditions, with the definitions naming each.
-    func layerReferences() -> [String: [String]] {
+    public func layerReferences() -> [String: [String]] {
         var references: [String: [String]] = [:]
         func record(_ rule: SegmentRule, _ owner: String) {
             for condition in rule.conditions {
@@ -100,7 +96,7 @@ struct RuleCatalog {
 
     /// The first `has tag`/`lacks tag` condition whose tag satisfies `predicate`, with its node path written as in
     /// `SegmentRuleError` (`all[1].not`).
-    static func firstTag(in rule: SegmentRule, where predicate: (String) -> Bool) -> (tag: String, path: String)? {
+    public static func firstTag(in rule: SegmentRule, where predicate: (String) -> Bool) -> (tag: String, path: String)? {
         func walk(_ rule: SegmentRule, _ path: [String]) -> (tag: String, path: String)? {
             switch rule {
             case .all(let rules):

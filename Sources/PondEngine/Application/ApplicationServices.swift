@@ -1,0 +1,23 @@
+import PondCore
+import PondStore
+
+/// The services every front door calls — API controllers, console pages, WeCom callbacks, journey steps, the
+/// CLI — so that each only translates its own form of a request into the same calls. The rules (validation,
+/// naming, referential checks, the definition lock, save-then-evaluate) live behind them; errors come back as
+/// `DefinitionError`.
+public struct ApplicationServices: Sendable {
+    public let tags: TagService
+    public let tagging: TaggingService
+    public let segments: SegmentService
+    public let scoring: ScoringService
+    public let profiles: ProfileService
+
+    public init(store: Store, clock: any Clock, intelligence: IntelligenceService) {
+        let definitions = DefinitionContext(store: store, clock: clock)
+        tags = TagService(definitions: definitions, intelligence: intelligence)
+        tagging = TaggingService(definitions: definitions)
+        segments = SegmentService(definitions: definitions, intelligence: intelligence)
+        scoring = ScoringService(definitions: definitions, intelligence: intelligence)
+        profiles = ProfileService(definitions: definitions)
+    }
+}
