@@ -26,6 +26,11 @@ public struct RFMRun: Sendable, Equatable {
         public var summary: OrderSummary
         public var score: RFMScore
 
+        public init(summary: OrderSummary, score: RFMScore) {
+            self.summary = summary
+            self.score = score
+        }
+
         public var profileID: Int64 { summary.profileID }
     }
 

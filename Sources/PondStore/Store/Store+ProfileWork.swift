@@ -145,7 +145,7 @@ extension Store {
             if self.dialect == .postgres { try await db.execute("SELECT pg_advisory_xact_lock(7242002)") }
             let ws = SQLValue.text(workspaceID)
             var changes = 0
-            var layerEvents: [SystemEventRow] = []
+            var layerEvents: [SystemEvent] = []
             var stages: [StoredStage] = []
             var previousStages: [Int64: LifecycleStage] = [:]
             for refresh in refreshes {
@@ -176,14 +176,11 @@ extension Store {
                 switch refresh.rfm {
                 case .score(let score, let summary)?:
                     try await db.execute(Self.upsertRFMSQL, Self.rfmRow(workspaceID, profile, score, summary, at: at))
-                    if oldLayer != score.layer.id { layerEvents.append(Self.layerEvent(profile, from: oldLayer, to: score, at: at)) }
+                    if oldLayer != score.layer.id { layerEvents.append(.layerChanged(profile, from: oldLayer, to: score)) }
                 case .clear?:
                     if let oldLayer {
                         try await db.execute("DELETE FROM rfm_scores WHERE workspace_id = ? AND profile_id = ?", ws, .int(profile))
-                        layerEvents.append(
-                            SystemEventRow(
-                                profileID: profile, name: SystemEvent.layerChanged,
-                                properties: ["from": .string(oldLayer), "to": .null, "reason": "no order in the window"]))
+                        layerEvents.append(.layerDropped(profile, from: oldLayer, reason: "no order in the window"))
                     }
                 case nil:
                     break

@@ -1,91 +1,6 @@
 import Foundation
 import PondCore
 
-/// A profile's stored RFM score.
-public struct StoredRFM: Sendable, Equatable {
-    public var profileID: Int64
-    public var r: Int
-    public var f: Int
-    public var m: Int
-    public var layer: String
-    public var orderCount: Int
-    public var totalAmount: Double
-    public var lastOrderAt: Instant
-    public var scoredAt: Instant
-
-    public var cell: String { "\(r)\(f)\(m)" }
-}
-
-/// What decides a profile's lifecycle stage and churn risk, kept with the stage so that the daily time-driven sweep
-/// needs no pass over the event log.
-public struct LifecycleInputs: Sendable, Equatable {
-    public var firstSeen: Instant
-    /// Latest customer activity (track, page, screen; not Pond's own entries).
-    public var lastActivityAt: Instant?
-    /// Latest activity that was not an order.
-    public var lastOtherActivityAt: Instant?
-    public var activatedAt: Instant?
-    public var orderCount: Int
-    public var firstOrderAt: Instant?
-    public var previousOrderAt: Instant?
-    public var lastOrderAt: Instant?
-
-    public init(
-        firstSeen: Instant, lastActivityAt: Instant? = nil, lastOtherActivityAt: Instant? = nil, activatedAt: Instant? = nil,
-        orderCount: Int = 0, firstOrderAt: Instant? = nil, previousOrderAt: Instant? = nil, lastOrderAt: Instant? = nil
-    ) {
-        self.firstSeen = firstSeen
-        self.lastActivityAt = lastActivityAt
-        self.lastOtherActivityAt = lastOtherActivityAt
-        self.activatedAt = activatedAt
-        self.orderCount = orderCount
-        self.firstOrderAt = firstOrderAt
-        self.previousOrderAt = previousOrderAt
-        self.lastOrderAt = lastOrderAt
-    }
-
-    public func facts(previous: LifecycleStageRecord?) -> LifecycleFacts {
-        LifecycleFacts(
-            firstSeen: firstSeen, lastActivityAt: lastActivityAt, activatedAt: activatedAt, orderCount: orderCount,
-            lastOrderAt: lastOrderAt, previous: previous)
-    }
-
-    public var churnSignals: ChurnSignals? {
-        guard let firstOrderAt, let lastOrderAt, orderCount > 0 else { return nil }
-        return ChurnSignals(
-            orderCount: orderCount, firstOrderAt: firstOrderAt, previousOrderAt: previousOrderAt, lastOrderAt: lastOrderAt,
-            lastActivityAt: lastOtherActivityAt)
-    }
-}
-
-/// A profile's stored lifecycle stage.
-public struct StoredStage: Sendable, Equatable {
-    public var profileID: Int64
-    public var stage: LifecycleStage
-    public var since: Instant
-    public var rule: String
-    public var reason: String
-    public var churnRisk: Double?
-    public var evaluatedAt: Instant
-    public var inputs: LifecycleInputs
-
-    public init(
-        profileID: Int64, stage: LifecycleStage, since: Instant, rule: String, reason: String, churnRisk: Double?,
-        evaluatedAt: Instant, inputs: LifecycleInputs
-    ) {
-        self.profileID = profileID
-        self.stage = stage
-        self.since = since
-        self.rule = rule
-        self.reason = reason
-        self.churnRisk = churnRisk
-        self.evaluatedAt = evaluatedAt
-        self.inputs = inputs
-    }
-
-    public var record: LifecycleStageRecord { LifecycleStageRecord(stage, since: since) }
-}
-
 /// The stored scores of a workspace by profile: what a full run compares its results with, so that unchanged
 /// scores are not rewritten.
 public struct StoredRFMScores: Sendable {
@@ -244,59 +159,25 @@ extension Store {
     public func applyRFMRun(
         workspaceID: String, run: RFMRun, existing: StoredRFMScores, configuration: RFMConfiguration
     ) async throws -> (layerChanges: Int, moved: [Int64]) {
-        var upserts: [(profile: Int64, row: [SQLValue])] = []
-        var layerEvents: [SystemEventRow] = []
-        var moved: [Int64] = []
-        var kept = 0
-        for scored in run.scored {
-            let (summary, score, profile) = (scored.summary, scored.score, scored.profileID)
-            let old = existing[profile]
-            if let old {
-                kept += 1
-                if old.r == score.recency, old.f == score.frequency, old.m == score.monetary,
-                    old.orderCount == summary.orderCount, old.lastOrderAt == summary.lastOrderAt
-                {
-                    continue
-                }
-            }
-            upserts.append((profile, Self.rfmRow(workspaceID, profile, score, summary, at: run.computedAt)))
-            if let old, (old.r, old.f, old.m, old.layer) == (score.recency, score.frequency, score.monetary, score.layer.id) {
-                continue
-            }
-            moved.append(profile)
-            if old?.layer != score.layer.id {
-                layerEvents.append(Self.layerEvent(profile, from: old?.layer, to: score, at: run.computedAt))
-            }
-        }
-        // Every stored score the run kept was counted above; only when some were not is there anything to drop.
-        let dropped: [Int64]
-        if kept == existing.count {
-            dropped = []
-        } else {
-            let scored = Set(run.scored.map(\.profileID))
-            dropped = existing.profileIDs.filter { !scored.contains($0) }
-        }
-        moved += dropped
-        layerEvents += dropped.map {
-            SystemEventRow(
-                profileID: $0, name: SystemEvent.layerChanged,
-                properties: ["from": existing[$0].map { .string($0.layer) } ?? .null, "to": .null,
-                             "reason": .string("no order in the last \(configuration.windowDays) days")])
-        }
+        let changes = RFMRunChanges(
+            run, storedCount: existing.count, stored: { existing[$0] }, storedIDs: { existing.profileIDs },
+            windowDays: configuration.windowDays)
         // In profile order, so that the rows lie in the table in the order whole-workspace reads visit them.
-        let rows = upserts.sorted { $0.profile < $1.profile }.map(\.row)
-        try await database.write { [layerEvents] db in
+        let rows = changes.rewritten.sorted { $0.profileID < $1.profileID }.map {
+            Self.rfmRow(workspaceID, $0.profileID, $0.score, $0.summary, at: run.computedAt)
+        }
+        try await database.write { db in
             try await db.executeMany(Self.upsertRFMSQL, rows)
             try await db.executeMany(
                 "DELETE FROM rfm_scores WHERE workspace_id = ? AND profile_id = ?",
-                dropped.map { [.text(workspaceID), .int($0)] })
-            try await Self.appendSystemEvents(db, workspaceID, layerEvents, at: run.computedAt)
+                changes.dropped.map { [.text(workspaceID), .int($0)] })
+            try await Self.appendSystemEvents(db, workspaceID, changes.layerEvents, at: run.computedAt)
             try await Self.saveModelState(
                 db, .rfm, workspaceID: workspaceID, config: configuration,
                 state: RFMState(cutPoints: run.cutPoints, computedAt: run.computedAt, scoredProfiles: run.scored.count),
                 at: run.computedAt)
         }
-        return (layerEvents.count, moved)
+        return (changes.layerEvents.count, changes.moved)
     }
 
     static let upsertRFMSQL = """
@@ -315,15 +196,6 @@ extension Store {
             .int(Int64(score.monetary)), .text(score.layer.id), .int(Int64(summary.orderCount)),
             .double(summary.totalAmount), summary.lastOrderAt.sql, at.sql,
         ]
-    }
-
-    static func layerEvent(_ profile: Int64, from: String?, to score: RFMScore, at: Instant) -> SystemEventRow {
-        SystemEventRow(
-            profileID: profile, name: SystemEvent.layerChanged,
-            properties: [
-                "from": from.map(JSONValue.string) ?? .null, "to": .string(score.layer.id),
-                "toName": .string(score.layer.chineseName), "cell": .string(score.cell),
-            ])
     }
 
     private static let rfmColumns = "profile_id, r, f, m, layer, order_count, total_amount, last_order_at, scored_at"
@@ -403,14 +275,8 @@ extension Store {
             })
         try await appendSystemEvents(
             db, workspaceID,
-            stages.filter { previous[$0.profileID] != $0.stage }.map { s in
-                SystemEventRow(
-                    profileID: s.profileID, name: SystemEvent.stageChanged,
-                    properties: [
-                        "from": previous[s.profileID].map { .string($0.rawValue) } ?? .null, "to": .string(s.stage.rawValue),
-                        "toName": .string(s.stage.chineseName), "rule": .string(s.rule), "reason": .string(s.reason),
-                    ])
-            }, at: at)
+            stages.filter { previous[$0.profileID] != $0.stage }.map { .stageChanged($0, from: previous[$0.profileID]) },
+            at: at)
     }
 
     /// The lifecycle inputs of one cluster, from its events.
@@ -423,33 +289,14 @@ extension Store {
         let firstSeen = try await db.query(
             "SELECT MIN(first_seen) FROM profiles WHERE workspace_id = ? AND canonical_id = ?", ws, .int(root)
         ).first?.instant(0) ?? Instant(millisecondsSinceEpoch: 0)
-        var inputs = LifecycleInputs(firstSeen: firstSeen)
-        var orders: [Instant] = []
-        for row in try await db.query(
+        let activity = try await db.query(
             """
             SELECT type, event, ts FROM events WHERE workspace_id = ? AND profile_id IN (\(placeholders(members.count)))
                 AND type IN ('track', 'page', 'screen') AND channel <> ?
-            """, [ws] + members.map(SQLValue.int) + [.text(systemChannel)])
-        {
-            let at = try row.instant(2)
-            let name = row[1].text
-            inputs.lastActivityAt = max(inputs.lastActivityAt ?? at, at)
-            inputs.firstSeen = min(inputs.firstSeen, at)
-            if try row.text(0) == "track", let name, orderEvents.contains(name) {
-                orders.append(at)
-            } else {
-                inputs.lastOtherActivityAt = max(inputs.lastOtherActivityAt ?? at, at)
-            }
-            if try row.text(0) == "track", let name, activationEvents.contains(name) {
-                inputs.activatedAt = min(inputs.activatedAt ?? at, at)
-            }
-        }
-        orders.sort()
-        inputs.orderCount = orders.count
-        inputs.firstOrderAt = orders.first
-        inputs.lastOrderAt = orders.last
-        inputs.previousOrderAt = orders.count >= 2 ? orders[orders.count - 2] : nil
-        return inputs
+            """, [ws] + members.map(SQLValue.int) + [.text(systemChannel)]
+        ).map { row in LifecycleInputs.Activity(type: try row.text(0), event: row[1].text, at: try row.instant(2)) }
+        return LifecycleInputs(
+            firstSeen: firstSeen, activity: activity, orderEvents: orderEvents, activationEvents: activationEvents)
     }
 
     private static let stageColumns = """

@@ -1,26 +1,14 @@
 import Foundation
 import PondCore
 
-/// Pond's own entries on a profile's timeline: tag added/removed, lifecycle stage and RFM layer changed.
+/// Writes Pond's own entries on a profile's timeline (`SystemEvent`: tag added/removed, lifecycle stage and RFM
+/// layer changed).
 ///
 /// They are ordinary `track` events on the `pond` channel, attached to the cluster root when written (so stitching
 /// never sees them), which makes them show up in the timeline, count in `performed` conditions and reach journeys
 /// through the same event stream as everything else — without counting as customer activity or presence.
 extension Store {
-    public enum SystemEvent {
-        public static let tagAdded = "Tag Added"
-        public static let tagRemoved = "Tag Removed"
-        public static let stageChanged = "Lifecycle Stage Changed"
-        public static let layerChanged = "RFM Layer Changed"
-    }
-
-    struct SystemEventRow {
-        var profileID: Int64
-        var name: String
-        var properties: [String: JSONValue]
-    }
-
-    static func appendSystemEvents(_ db: any SQLExecutor, _ workspaceID: String, _ events: [SystemEventRow], at: Instant)
+    static func appendSystemEvents(_ db: any SQLExecutor, _ workspaceID: String, _ events: [SystemEvent], at: Instant)
         async throws
     {
         guard !events.isEmpty else { return }

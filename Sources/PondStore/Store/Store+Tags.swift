@@ -149,7 +149,7 @@ extension Store {
         try await appendSystemEvents(
             db, workspaceID,
             added.map {
-                SystemEventRow(
+                SystemEvent(
                     profileID: $0.0, name: SystemEvent.tagAdded,
                     properties: ["tag": .string($0.1), "source": .string(source.rawValue), "sourceRef": sourceRef.map(JSONValue.string) ?? .null])
             }, at: at)
@@ -173,7 +173,7 @@ extension Store {
             removed.map {
                 var properties = reason
                 properties["tag"] = .string($0.1)
-                return SystemEventRow(profileID: $0.0, name: SystemEvent.tagRemoved, properties: properties)
+                return SystemEvent(profileID: $0.0, name: SystemEvent.tagRemoved, properties: properties)
             }, at: at)
         return removed
     }

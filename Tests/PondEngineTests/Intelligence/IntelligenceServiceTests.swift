@@ -77,7 +77,7 @@ struct IntelligenceServiceTests {
 
             let timeline = try await store.timeline(workspaceID: "ws", profileID: u1, before: nil, limit: 50)
             let names = Set(timeline.compactMap { $0.message.event })
-            #expect(names.isSuperset(of: [Store.SystemEvent.tagAdded, Store.SystemEvent.stageChanged]))
+            #expect(names.isSuperset(of: [SystemEvent.tagAdded, SystemEvent.stageChanged]))
 
             let u2 = try await world.root("u2")
             #expect(try await store.profileTags(workspaceID: "ws", profileID: u2).isEmpty)

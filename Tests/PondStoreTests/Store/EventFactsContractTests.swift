@@ -73,7 +73,7 @@ struct EventFactsContractTests {
                 try await Self.facts(store, "ws_a") == [
                     Fact(event: "Product Viewed", profileID: id, properties: ["sku": "A"]),
                     Fact(
-                        event: Store.SystemEvent.tagAdded, profileID: id,
+                        event: SystemEvent.tagAdded, profileID: id,
                         properties: ["tag": "会员", "source": "manual", "sourceRef": .null]),
                 ])
         }
