@@ -42,9 +42,11 @@ struct WorkspaceController: Sendable {
         }
     }
 
+    static let workspaceFields: Set<String> = ["name", "uniqueIdentityTypes", "utcOffsetSeconds"]
+
     private func createWorkspace(_ request: Request) async throws -> Response {
         try root.require(request)
-        let body = try await request.jsonObject()
+        let body = try BodyFields(try await request.jsonObject(), allowed: Self.workspaceFields).members
         guard let name = body["name"]?.stringValue?.trimmingASCIIWhitespace(), !name.isEmpty, name.count <= 200 else {
             throw APIError.badRequest("'name' is required (1 to 200 characters)")
         }
@@ -60,9 +62,7 @@ struct WorkspaceController: Sendable {
     }
 
     private func updateSettings(_ request: Request, _ context: APIRequestContext) async throws -> Response {
-        let body = try await request.jsonObject()
-        let unknown = Set(body.keys).subtracting(["name", "uniqueIdentityTypes", "utcOffsetSeconds"])
-        guard unknown.isEmpty else { throw APIError.badRequest("unknown fields: \(unknown.sorted().joined(separator: ", "))") }
+        let body = try BodyFields(try await request.jsonObject(), allowed: Self.workspaceFields).members
         let types = try Self.uniqueTypes(body)
         let offset = try Self.utcOffset(body)
         var name: String?
@@ -82,7 +82,7 @@ struct WorkspaceController: Sendable {
 
     private func issueKey(_ request: Request, _ context: APIRequestContext) async throws -> Response {
         let admin = try context.admin
-        let body = try await request.jsonObject()
+        let body = try BodyFields(try await request.jsonObject(), allowed: ["kind", "name", "source", "channel"]).members
         guard let kindName = body["kind"]?.stringValue, let kind = APIKey.Kind(rawValue: kindName) else {
             throw APIError.badRequest("'kind' must be \"write\" or \"admin\"")
         }
