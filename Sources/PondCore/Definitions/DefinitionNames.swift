@@ -72,6 +72,29 @@ public enum DefinitionNames {
         return candidate
     }
 
+    /// The id a save writes: when replacing (`pathID`), that one, which must exist; when creating, the id given
+    /// (`bodyID`), which must be free, or one generated from the name. A body id that differs from the path's is
+    /// refused. `what` names the kind in errors (`segment`, `tag rule`).
+    public static func idForSave(
+        replacing pathID: String?, given bodyID: String?, taken: Set<String>, name: String, fallback: String, what: String
+    ) throws(DefinitionError) -> String {
+        let bodyID = try bodyID.map { id throws(DefinitionError) in try self.id(id) }
+        if let pathID {
+            if let bodyID, bodyID != pathID {
+                throw .invalid("'id' in the body ('\(bodyID)') differs from the id in the path ('\(pathID)')")
+            }
+            guard taken.contains(pathID) else { throw .notFound("\(what) '\(pathID)'") }
+            return pathID
+        }
+        if let bodyID {
+            guard !taken.contains(bodyID) else {
+                throw DefinitionError(.conflict, .alreadyExists, "\(what) '\(bodyID)' already exists; change it with PUT")
+            }
+            return bodyID
+        }
+        return generateID(from: name, fallback: fallback, taken: taken)
+    }
+
     private static func isSlugScalar(_ scalar: Unicode.Scalar) -> Bool {
         ("a"..."z").contains(scalar) || ("A"..."Z").contains(scalar) || ("0"..."9").contains(scalar) || scalar == "-"
             || scalar == "_" || scalar == "."

@@ -74,12 +74,8 @@ public struct SegmentService: Sendable {
     public func save(workspaceID: String, _ draft: Draft, replacing pathID: String?) async throws -> (
         SegmentDefinition, Evaluation
     ) {
-        let bodyID = try draft.id.map { id throws(DefinitionError) in try DefinitionNames.id(id) }
-        if let pathID, let bodyID, bodyID != pathID {
-            throw DefinitionError.invalid("'id' in the body ('\(bodyID)') differs from the id in the path ('\(pathID)')")
-        }
-        if let bodyID, DefinitionNames.reservedSegmentIDs.contains(bodyID) {
-            throw DefinitionError.invalid("'\(bodyID)' is reserved (it names an endpoint under /api/v1/segments)")
+        if let id = draft.id, DefinitionNames.reservedSegmentIDs.contains(id) {
+            throw DefinitionError.invalid("'\(id)' is reserved (it names an endpoint under /api/v1/segments)")
         }
         switch (draft.kind, draft.rule) {
         case (.dynamic, nil):
@@ -93,22 +89,13 @@ public struct SegmentService: Sendable {
         let now = definitions.clock.now()
         let (saved, catalog) = try await definitions.changing(workspaceID) { catalog in
             var catalog = catalog
-            let existing = catalog.segments.first { $0.id == (pathID ?? bodyID) }
-            let id: String
-            if let pathID {
-                guard let existing else { throw DefinitionError.notFound("segment '\(pathID)'") }
-                guard existing.kind == draft.kind else {
-                    throw DefinitionError.invalid(
-                        "segment '\(pathID)' is \(existing.kind.rawValue); a segment's kind cannot change, create a new one")
-                }
-                id = pathID
-            } else if let bodyID {
-                guard existing == nil else {
-                    throw DefinitionError(.conflict, .alreadyExists, "segment '\(bodyID)' already exists; change it with PUT")
-                }
-                id = bodyID
-            } else {
-                id = DefinitionNames.generateID(from: draft.name, fallback: "segment", taken: catalog.segmentIDs)
+            let id = try DefinitionNames.idForSave(
+                replacing: pathID, given: draft.id, taken: catalog.segmentIDs, name: draft.name, fallback: "segment",
+                what: "segment")
+            let existing = catalog.segments.first { $0.id == id }
+            if let existing, existing.kind != draft.kind {
+                throw DefinitionError.invalid(
+                    "segment '\(id)' is \(existing.kind.rawValue); a segment's kind cannot change, create a new one")
             }
             let rule = try draft.rule.map { rule throws(DefinitionError) in
                 try catalog.resolve(rule, savingSegment: id, field: draft.field)

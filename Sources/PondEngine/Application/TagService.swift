@@ -178,27 +178,14 @@ public struct TagService: Sendable {
     public func saveRule(workspaceID: String, _ draft: RuleDraft, replacing pathID: String?) async throws -> (
         rule: TagRule, tagChanges: Int
     ) {
-        let bodyID = try draft.id.map { id throws(DefinitionError) in try DefinitionNames.id(id) }
-        if let pathID, let bodyID, bodyID != pathID {
-            throw DefinitionError.invalid("'id' in the body ('\(bodyID)') differs from the id in the path ('\(pathID)')")
-        }
         let now = definitions.clock.now()
         let saved = try await definitions.changing(workspaceID) { catalog in
             let rule = try catalog.resolve(draft.rule, field: draft.field)
             guard catalog.tags.contains(draft.tag) else { throw DefinitionError.unknownTag(draft.tag) }
-            let existing = catalog.tagRules.first { $0.id == (pathID ?? bodyID) }
-            let id: String
-            if let pathID {
-                guard existing != nil else { throw DefinitionError.notFound("tag rule '\(pathID)'") }
-                id = pathID
-            } else if let bodyID {
-                guard existing == nil else {
-                    throw DefinitionError(.conflict, .alreadyExists, "tag rule '\(bodyID)' already exists; change it with PUT")
-                }
-                id = bodyID
-            } else {
-                id = DefinitionNames.generateID(from: draft.name, fallback: "tag-rule", taken: Set(catalog.tagRules.map(\.id)))
-            }
+            let id = try DefinitionNames.idForSave(
+                replacing: pathID, given: draft.id, taken: Set(catalog.tagRules.map(\.id)), name: draft.name,
+                fallback: "tag-rule", what: "tag rule")
+            let existing = catalog.tagRules.first { $0.id == id }
             let saved = TagRule(
                 id: id, name: draft.name, tag: draft.tag, action: draft.action, rule: rule, enabled: draft.enabled,
                 createdAt: existing?.createdAt ?? now, updatedAt: now)
