@@ -4,6 +4,7 @@ import HummingbirdTesting
 import Logging
 import PondCore
 import PondStore
+import PondTestSupport
 import Testing
 
 @testable import PondServer
@@ -182,6 +183,31 @@ import Testing
                     #expect(String(buffer: response.body) == OpenAPIDocument.json)
                 }
             }
+        }
+    }
+
+    /// `JSONSchemaValidator` reports a keyword it cannot check only where a value reaches it; this walks every schema
+    /// of the document, so such a keyword fails here even where no test's response reaches it.
+    @Test func everySchemaKeywordIsOneTheValidatorChecks() throws {
+        let document = JSONValue.object(try Self.document())
+        var schemas = Array((document["components"]?["schemas"]?.objectValue ?? [:]).values)
+        /// Everything below a `schema` member of an operation, parameter, request body or response.
+        func collect(_ value: JSONValue) {
+            switch value {
+            case .object(let members):
+                for (name, member) in members {
+                    if name == "schema" { schemas.append(member) } else { collect(member) }
+                }
+            case .array(let items): items.forEach(collect)
+            default: break
+            }
+        }
+        collect(document["paths"] ?? .null)
+        for (name, section) in document["components"]?.objectValue ?? [:] where name != "schemas" { collect(section) }
+        #expect(schemas.count > 100)
+        for schema in schemas {
+            let unsupported = JSONSchemaValidator.unsupportedKeywords(in: schema)
+            #expect(unsupported.isEmpty, "the document uses \(unsupported), which JSONSchemaValidator does not check")
         }
     }
 }
