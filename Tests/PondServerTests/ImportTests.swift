@@ -2,7 +2,6 @@ import Foundation
 import HTTPTypes
 import Hummingbird
 import HummingbirdTesting
-import Logging
 import PondCore
 import PondStore
 import PondTestSupport
@@ -10,8 +9,8 @@ import Testing
 
 @testable import PondServer
 
-/// `POST /api/v1/imports` driven in-process over a real SQLite store, then stitched, then checked on the
-/// profiles — the path a brand's Tmall export takes.
+/// `POST /api/v1/imports` driven in-process over a real store, then stitched, then checked on the profiles — the
+/// path a brand's Tmall export takes.
 @Suite("CSV import API")
 struct ImportTests {
     struct Harness: Sendable {
@@ -34,23 +33,12 @@ struct ImportTests {
         }
     }
 
-    /// The import routes on their own router, so these tests do not depend on how `buildRouter` is assembled.
+    /// The application without its stitching service: the tests stitch when they choose to (`Harness.stitch`).
     static func run(_ body: @Sendable (Harness, any TestClientProtocol) async throws -> Void) async throws {
-        let path = FileManager.default.temporaryDirectory.appendingPathComponent("pond-import-\(UUID().uuidString).sqlite").path
-        defer { for suffix in ["", "-wal", "-shm"] { try? FileManager.default.removeItem(atPath: path + suffix) } }
-        var logger = Logger(label: "test")
-        logger.logLevel = .critical
-        let clock = ManualClock()
-        let runtime = PondRuntime(store: Store(database: try SQLiteDatabase(path: path)), clock: clock, logger: logger)
-        let created = try await runtime.provisioner.createWorkspace(name: "acme")
-        let router = Router()
-        router.add(middleware: ErrorMiddleware(logger: logger))
-        let auth = AdminAuth(keys: KeyCache(store: runtime.store, clock: clock), rootKey: nil)
-        ImportController(auth: auth, runtime: runtime).register(on: router)
-        let harness = Harness(
-            runtime: runtime, workspaceID: created.workspace.id, adminKey: created.adminKey.secret,
-            writeKey: created.writeKey.secret)
-        try await Application(router: router).test(.router) { client in try await body(harness, client) }
+        try await TestPond.run(stitching: false) { pond, client in
+            let harness = Harness(runtime: pond.runtime, workspaceID: pond.workspaceID, adminKey: pond.adminKey, writeKey: pond.writeKey)
+            try await body(harness, client)
+        }
     }
 
     static func csv(_ text: String) -> ByteBuffer { ByteBuffer(bytes: [0xEF, 0xBB, 0xBF] + Array(text.utf8)) }

@@ -8,7 +8,8 @@ import PondStore
 import PondTestSupport
 import Testing
 
-/// The real application on a temporary SQLite file, driven in-process through Hummingbird's router test client.
+/// The real application on a temporary SQLite file, driven in-process through Hummingbird's router test client;
+/// every response is held to the OpenAPI document on the way (`OpenAPICheckedClient`).
 struct TestPond: Sendable {
     let runtime: PondRuntime
     let clock: ManualClock
@@ -35,7 +36,7 @@ struct TestPond: Sendable {
         let app = buildApplication(
             runtime: runtime,
             configuration: ServerConfiguration(rootKey: rootKey, limits: limits, stitching: stitching, intelligence: false))
-        try await app.test(.router) { client in try await body(pond, client) }
+        try await app.test(.router) { client in try await body(pond, OpenAPICheckedClient(client: client)) }
     }
 
     var basic: HTTPFields { [.authorization: "Basic " + Data("\(writeKey):".utf8).base64EncodedString()] }
