@@ -2,7 +2,6 @@ import Foundation
 import HTTPTypes
 import Hummingbird
 import HummingbirdTesting
-import Logging
 import PondCore
 import PondStore
 import PondTestSupport
@@ -10,8 +9,8 @@ import Testing
 
 @testable import PondServer
 
-/// `POST /api/v1/imports` driven in-process over a real SQLite store, then stitched, then checked on the
-/// profiles — the path a brand's Tmall export takes.
+/// `POST /api/v1/imports` driven in-process over a real store, then stitched, then checked on the profiles — the
+/// path a brand's Tmall export takes.
 @Suite("CSV import API")
 struct ImportTests {
     struct Harness: Sendable {
@@ -34,23 +33,12 @@ struct ImportTests {
         }
     }
 
-    /// The import routes on their own router, so these tests do not depend on how `buildRouter` is assembled.
-    static func run(_ body: @Sendable (Harness, any TestClientProtocol) async throws -> Void) async throws {
-        let path = FileManager.default.temporaryDirectory.appendingPathComponent("pond-import-\(UUID().uuidString).sqlite").path
-        defer { for suffix in ["", "-wal", "-shm"] { try? FileManager.default.removeItem(atPath: path + suffix) } }
-        var logger = Logger(label: "test")
-        logger.logLevel = .critical
-        let clock = ManualClock()
-        let runtime = PondRuntime(store: Store(database: try SQLiteDatabase(path: path)), clock: clock, logger: logger)
-        let created = try await runtime.provisioner.createWorkspace(name: "acme")
-        let router = Router(context: APIRequestContext.self)
-        router.add(middleware: ErrorMiddleware(logger: logger))
-        let keys = KeyCache(store: runtime.store, clock: clock)
-        ImportController(runtime: runtime).register(on: router.group("api/v1").add(middleware: AdminAuthentication(keys: keys)))
-        let harness = Harness(
-            runtime: runtime, workspaceID: created.workspace.id, adminKey: created.adminKey.secret,
-            writeKey: created.writeKey.secret)
-        try await Application(router: router).test(.router) { client in try await body(harness, client) }
+    /// The application without its stitching service: the tests stitch when they choose to (`Harness.stitch`).
+    static func run(on backend: TestBackend, _ body: @Sendable (Harness, any TestClientProtocol) async throws -> Void) async throws {
+        try await TestPond.run(on: backend, stitching: false) { pond, client in
+            let harness = Harness(runtime: pond.runtime, workspaceID: pond.workspaceID, adminKey: pond.adminKey, writeKey: pond.writeKey)
+            try await body(harness, client)
+        }
     }
 
     static func csv(_ text: String) -> ByteBuffer { ByteBuffer(bytes: [0xEF, 0xBB, 0xBF] + Array(text.utf8)) }
@@ -69,9 +57,10 @@ struct ImportTests {
 
     static let ordersURI = "/api/v1/imports?kind=orders&preset=tmall"
 
-    @Test("a Tmall export is imported, bad rows are reported by row number, and profiles are stitched")
-    func tmallOrders() async throws {
-        try await Self.run { pond, client in
+    @Test("a Tmall export is imported, bad rows are reported by row number, and profiles are stitched",
+          arguments: TestBackend.available)
+    func tmallOrders(backend: TestBackend) async throws {
+        try await Self.run(on: backend) { pond, client in
             let response = try await client.execute(uri: Self.ordersURI, method: .post, headers: pond.admin, body: Self.tmallOrders)
             #expect(response.status == .ok)
             let report = response.json
@@ -96,9 +85,9 @@ struct ImportTests {
         }
     }
 
-    @Test("the application serves the import route")
-    func routeIsPartOfTheApplication() async throws {
-        try await TestPond.run { pond, client in
+    @Test("the application serves the import route", arguments: TestBackend.available)
+    func routeIsPartOfTheApplication(backend: TestBackend) async throws {
+        try await TestPond.run(on: backend) { pond, client in
             var headers = pond.admin
             headers[.contentType] = "text/csv"
             let response = try await client.execute(uri: Self.ordersURI, method: .post, headers: headers, body: Self.tmallOrders)
@@ -108,9 +97,9 @@ struct ImportTests {
         }
     }
 
-    @Test("importing the same file again stores nothing new")
-    func reimportIsIdempotent() async throws {
-        try await Self.run { pond, client in
+    @Test("importing the same file again stores nothing new", arguments: TestBackend.available)
+    func reimportIsIdempotent(backend: TestBackend) async throws {
+        try await Self.run(on: backend) { pond, client in
             for _ in 0..<2 {
                 let response = try await client.execute(uri: Self.ordersURI, method: .post, headers: pond.admin, body: Self.tmallOrders)
                 #expect(response.status == .ok)
@@ -122,9 +111,9 @@ struct ImportTests {
         }
     }
 
-    @Test("a customer list joins the buyers' profiles and sets their traits")
-    func customersJoinOrders() async throws {
-        try await Self.run { pond, client in
+    @Test("a customer list joins the buyers' profiles and sets their traits", arguments: TestBackend.available)
+    func customersJoinOrders(backend: TestBackend) async throws {
+        try await Self.run(on: backend) { pond, client in
             _ = try await client.execute(uri: Self.ordersURI, method: .post, headers: pond.admin, body: Self.tmallOrders)
             let customers = Self.csv("会员卡号,手机号,姓名,会员等级\nM001,138 0013 8000,Alice,gold\n")
             let response = try await client.execute(
@@ -139,9 +128,10 @@ struct ImportTests {
         }
     }
 
-    @Test("a mapping in the query, URL-encoded with Chinese column names, extends the preset")
-    func mappingInQuery() async throws {
-        try await Self.run { pond, client in
+    @Test("a mapping in the query, URL-encoded with Chinese column names, extends the preset",
+          arguments: TestBackend.available)
+    func mappingInQuery(backend: TestBackend) async throws {
+        try await Self.run(on: backend) { pond, client in
             let csv = Self.csv("单号,会员号,实付,时间\nA-1,M9,88,2026/11/05 08:30\n")
             let mapping = #"{"orderId":"单号","amount":"实付","timestamp":"时间","identities":{"会员号":"member_id"}}"#
             let encoded = try #require(mapping.addingPercentEncoding(withAllowedCharacters: .alphanumerics))
@@ -155,9 +145,9 @@ struct ImportTests {
         }
     }
 
-    @Test("a mapping in X-Pond-Mapping may be raw or URL-encoded JSON")
-    func mappingInHeader() async throws {
-        try await Self.run { pond, client in
+    @Test("a mapping in X-Pond-Mapping may be raw or URL-encoded JSON", arguments: TestBackend.available)
+    func mappingInHeader(backend: TestBackend) async throws {
+        try await Self.run(on: backend) { pond, client in
             var headers = pond.admin
             headers[ImportController.mappingHeader] = #"{"channel":"tmall_flagship"}"#
             let raw = try await client.execute(uri: Self.ordersURI, method: .post, headers: headers, body: Self.tmallOrders)
@@ -171,9 +161,10 @@ struct ImportTests {
         }
     }
 
-    @Test("a GBK file is refused as invalid_csv with its row and line, and nothing is stored")
-    func gbkIsRefused() async throws {
-        try await Self.run { pond, client in
+    @Test("a GBK file is refused as invalid_csv with its row and line, and nothing is stored",
+          arguments: TestBackend.available)
+    func gbkIsRefused(backend: TestBackend) async throws {
+        try await Self.run(on: backend) { pond, client in
             // "张三" in GBK on the third line.
             let bytes = Array("会员卡号,姓名\nM1,ok\nM2,".utf8) + [0xD5, 0xC5, 0xC8, 0xFD] + [0x0A]
             let response = try await client.execute(
@@ -187,9 +178,10 @@ struct ImportTests {
         }
     }
 
-    @Test("a mapping naming a column the file lacks is refused as invalid_mapping before anything is stored")
-    func mappingMustFitHeader() async throws {
-        try await Self.run { pond, client in
+    @Test("a mapping naming a column the file lacks is refused as invalid_mapping before anything is stored",
+          arguments: TestBackend.available)
+    func mappingMustFitHeader(backend: TestBackend) async throws {
+        try await Self.run(on: backend) { pond, client in
             let mapping = #"{"identities":{"会员号":"member_id"}}"#.addingPercentEncoding(withAllowedCharacters: .alphanumerics)!
             let response = try await client.execute(
                 uri: "\(Self.ordersURI)&mapping=\(mapping)", method: .post, headers: pond.admin, body: Self.tmallOrders)
@@ -200,24 +192,25 @@ struct ImportTests {
         }
     }
 
-    @Test("bad parameters get a 400 with a code", arguments: [
+    @Test("bad parameters get a 400 with a code", arguments: TestBackend.available, [
         ("/api/v1/imports?preset=tmall", "invalid_request"),
         ("/api/v1/imports?kind=refunds", "invalid_request"),
         ("/api/v1/imports?kind=orders&preset=taobao", "invalid_request"),
         ("/api/v1/imports?kind=orders&mapping=%7Bnot%20json", "invalid_mapping"),
         ("/api/v1/imports?kind=orders&delimiter=pipe", "invalid_request"),
     ])
-    func badParameters(uri: String, code: String) async throws {
-        try await Self.run { pond, client in
+    func badParameters(backend: TestBackend, parameters: (uri: String, code: String)) async throws {
+        let (uri, code) = parameters
+        try await Self.run(on: backend) { pond, client in
             let response = try await client.execute(uri: uri, method: .post, headers: pond.admin, body: Self.tmallOrders)
             #expect(response.status == .badRequest)
             #expect(response.code == code)
         }
     }
 
-    @Test("only an admin key may import")
-    func requiresAdminKey() async throws {
-        try await Self.run { pond, client in
+    @Test("only an admin key may import", arguments: TestBackend.available)
+    func requiresAdminKey(backend: TestBackend) async throws {
+        try await Self.run(on: backend) { pond, client in
             let anonymous = try await client.execute(uri: Self.ordersURI, method: .post, body: Self.tmallOrders)
             #expect(anonymous.status == .unauthorized)
             let withWriteKey = try await client.execute(
@@ -227,9 +220,9 @@ struct ImportTests {
         }
     }
 
-    @Test("a CSV declared in another charset, or sent as JSON, is refused with 415")
-    func contentType() async throws {
-        try await Self.run { pond, client in
+    @Test("a CSV declared in another charset, or sent as JSON, is refused with 415", arguments: TestBackend.available)
+    func contentType(backend: TestBackend) async throws {
+        try await Self.run(on: backend) { pond, client in
             var gbk = pond.admin
             gbk[.contentType] = "text/csv; charset=gbk"
             let declared = try await client.execute(uri: Self.ordersURI, method: .post, headers: gbk, body: Self.tmallOrders)

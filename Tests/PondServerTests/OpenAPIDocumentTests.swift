@@ -4,6 +4,7 @@ import HummingbirdTesting
 import Logging
 import PondCore
 import PondStore
+import PondTestSupport
 import Testing
 
 @testable import PondServer
@@ -21,23 +22,16 @@ import Testing
         try #require(try document()["paths"]?.objectValue, "'paths' must be an object")
     }
 
-    /// Builds the real router on a throw-away SQLite file and returns every (METHOD, path) it registered.
-    static func withRouter<T>(_ body: (Router<APIRequestContext>) async throws -> T) async throws -> T {
-        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("pond-openapi-\(UUID().uuidString)")
-        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
-        defer { try? FileManager.default.removeItem(at: directory) }
-        let database = try SQLiteDatabase(path: directory.appendingPathComponent("pond.sqlite").path)
-        let runtime = PondRuntime(store: Store(database: database), logger: Logger(label: "test"))
-        let router = buildRouter(runtime: runtime, configuration: ServerConfiguration(rootKey: "root-test"))
-        let result = try await body(router)
-        try await database.close()
-        return result
-    }
-
+    /// Every (METHOD, path) the real router registers. The routes do not depend on the store, so a throw-away SQLite
+    /// file will do.
     static func registeredRoutes() async throws -> [(method: String, path: String)] {
-        try await withRouter { router in
-            router.routes.map { (method: $0.method.rawValue.lowercased(), path: $0.path.description) }
+        var routes: [(method: String, path: String)] = []
+        try await TestDatabases.withSQLite { database in
+            let runtime = PondRuntime(store: Store(database: database), logger: Logger(label: "test"))
+            let router = buildRouter(runtime: runtime, configuration: ServerConfiguration(rootKey: "root-test"))
+            routes = router.routes.map { (method: $0.method.rawValue.lowercased(), path: $0.path.description) }
         }
+        return routes
     }
 
     @Test func parsesAsOpenAPI31() throws {
@@ -73,16 +67,12 @@ import Testing
         }
     }
 
-    /// Operations whose controller exists but is not wired into `buildRouter` yet (see `IMPORT-ROUTES` in
-    /// Application+build.swift). Once registered they are covered by `everyRegisteredRouteIsDocumented`.
-    static let documentedBeforeRegistration: Set<String> = ["post /api/v1/imports"]
-
     @Test func everyDocumentedOperationIsRegistered() async throws {
         let registered = Set(try await Self.registeredRoutes().map { "\($0.method) \($0.path)" })
         for (path, item) in try Self.paths() {
             let operations = try #require(item.objectValue).keys.filter { Self.httpMethods.contains($0) }
             #expect(!operations.isEmpty, "\(path) documents no operation")
-            for method in operations where !Self.documentedBeforeRegistration.contains("\(method) \(path)") {
+            for method in operations {
                 #expect(registered.contains("\(method) \(path)"), "\(method.uppercased()) \(path) is documented but no controller registers it")
             }
         }
@@ -140,38 +130,51 @@ import Testing
         }
     }
 
+    /// `ErrorCode` lists exactly the codes the server can return: the edge's, the application services', the rule
+    /// and configuration validators' and the tracking API's. Every error body the server tests see is checked
+    /// against it (through `Error.code`), so a code returned but not listed fails there too.
     @Test func documentsTheErrorCodesTheServerReturns() throws {
-        // The edge's codes, the application services', the rule and configuration validators' and the tracking API's.
+        let documented = try #require(try Self.document()["components"]?["schemas"]?["ErrorCode"]?["enum"]?.arrayValue)
+        let listed = Set(documented.compactMap(\.stringValue))
+        #expect(listed.count == documented.count, "ErrorCode holds a repeat or a non-string")
         let codes = APIErrorCode.everyCode
+        for code in codes.subtracting(listed).sorted() { Issue.record("error code \(code) is not in ErrorCode") }
+        for code in listed.subtracting(codes).sorted() { Issue.record("ErrorCode lists \(code), which no enumeration has") }
         #expect(codes.count > 60, "the code list came back short: \(codes.count)")
-        // Every string in the document (values and member names): a code is documented when it appears as one.
-        var strings = Set<String>()
-        func collect(_ value: JSONValue) {
-            switch value {
-            case .string(let text): strings.insert(text)
-            case .array(let items): items.forEach(collect)
-            case .object(let members):
-                strings.formUnion(members.keys)
-                members.values.forEach(collect)
-            default: break
-            }
-        }
-        collect(.object(try Self.document()))
-        for code in codes.sorted() {
-            #expect(strings.contains(code), "error code \(code) is not documented")
-        }
     }
 
     @Test func servedAtOpenAPIJSON() async throws {
-        try await Self.withRouter { router in
-            let app = Application(router: router)
-            try await app.test(.router) { client in
-                try await client.execute(uri: "/api/v1/openapi.json", method: .get) { response in
-                    #expect(response.status == .ok)
-                    #expect(response.headers[.contentType]?.hasPrefix("application/json") == true)
-                    #expect(String(buffer: response.body) == OpenAPIDocument.json)
-                }
+        try await TestPond.run(on: .sqlite) { _, client in
+            try await client.execute(uri: "/api/v1/openapi.json", method: .get) { response in
+                #expect(response.status == .ok)
+                #expect(response.headers[.contentType]?.hasPrefix("application/json") == true)
+                #expect(String(buffer: response.body) == OpenAPIDocument.json)
             }
+        }
+    }
+
+    /// `JSONSchemaValidator` reports a keyword it cannot check only where a value reaches it; this walks every schema
+    /// of the document, so such a keyword fails here even where no test's response reaches it.
+    @Test func everySchemaKeywordIsOneTheValidatorChecks() throws {
+        let document = JSONValue.object(try Self.document())
+        var schemas = Array((document["components"]?["schemas"]?.objectValue ?? [:]).values)
+        /// Everything below a `schema` member of an operation, parameter, request body or response.
+        func collect(_ value: JSONValue) {
+            switch value {
+            case .object(let members):
+                for (name, member) in members {
+                    if name == "schema" { schemas.append(member) } else { collect(member) }
+                }
+            case .array(let items): items.forEach(collect)
+            default: break
+            }
+        }
+        collect(document["paths"] ?? .null)
+        for (name, section) in document["components"]?.objectValue ?? [:] where name != "schemas" { collect(section) }
+        #expect(schemas.count > 100)
+        for schema in schemas {
+            let unsupported = JSONSchemaValidator.unsupportedKeywords(in: schema)
+            #expect(unsupported.isEmpty, "the document uses \(unsupported), which JSONSchemaValidator does not check")
         }
     }
 }

@@ -5,6 +5,7 @@ import Logging
 import PondCore
 import PondServer
 import PondStore
+import PondTestSupport
 import Testing
 
 /// The management API as the workspace's admin sees it, plus a way to feed tracking events in and let the
@@ -13,11 +14,13 @@ struct Console {
     let pond: TestPond
     let client: any TestClientProtocol
 
-    /// The real application on a temporary SQLite file, like `TestPond.run`, but without its background services:
-    /// the test client would otherwise run the stitching and intelligence services, whose start-up sweep and
-    /// once-a-second drain would race with what a test does. Tests call `settle()` instead.
-    static func run(_ body: @Sendable (Console) async throws -> Void) async throws {
-        try await TestPond.run(stitching: false) { pond, client in try await body(Console(pond: pond, client: client)) }
+    /// The real application on a fresh database of `backend`, like `TestPond.run`, but without its background
+    /// services: the test client would otherwise run the stitching and intelligence services, whose start-up sweep
+    /// and once-a-second drain would race with what a test does. Tests call `settle()` instead.
+    static func run(on backend: TestBackend, _ body: @Sendable (Console) async throws -> Void) async throws {
+        try await TestPond.run(on: backend, stitching: false) { pond, client in
+            try await body(Console(pond: pond, client: client))
+        }
     }
 
     func get(_ uri: String) async throws -> TestResponse {

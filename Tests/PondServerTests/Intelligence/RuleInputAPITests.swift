@@ -2,6 +2,7 @@ import Foundation
 import Hummingbird
 import HummingbirdTesting
 import PondCore
+import PondTestSupport
 import Testing
 
 @Suite("Rule and definition input API")
@@ -19,9 +20,10 @@ struct RuleInputAPITests {
         Refusal(code: response.code, path: response.json["path"]?.stringValue, offset: response.json["offset"]?.int)
     }
 
-    @Test("invalid rule trees are refused with the rule error's code, path and offset, and nothing is saved")
-    func invalidRules() async throws {
-        try await Console.run { console in
+    @Test("invalid rule trees are refused with the rule error's code, path and offset, and nothing is saved",
+          arguments: TestBackend.available)
+    func invalidRules(backend: TestBackend) async throws {
+        try await Console.run(on: backend) { console in
             try await console.defineTags(["会员"])
             #expect(try await console.post("/api/v1/segments", ["id": "base", "name": "Base", "ruleText": #"has tag "会员""#]).status == .created)
             let cases: [(body: JSONValue, expected: Refusal)] = [
@@ -63,9 +65,9 @@ struct RuleInputAPITests {
         }
     }
 
-    @Test("rule, id and name members are checked before anything is stored")
-    func invalidDefinitions() async throws {
-        try await Console.run { console in
+    @Test("rule, id and name members are checked before anything is stored", arguments: TestBackend.available)
+    func invalidDefinitions(backend: TestBackend) async throws {
+        try await Console.run(on: backend) { console in
             try await console.defineTags(["会员"])
             let both = try await console.post("/api/v1/segments", ["name": "x", "rule": ["type": "has_tag", "tag": "会员"], "ruleText": #"has tag "会员""#])
             #expect(both.code == "invalid_request")
@@ -97,9 +99,9 @@ struct RuleInputAPITests {
         }
     }
 
-    @Test("generated ids are readable and unique")
-    func generatedIDs() async throws {
-        try await Console.run { console in
+    @Test("generated ids are readable and unique", arguments: TestBackend.available)
+    func generatedIDs(backend: TestBackend) async throws {
+        try await Console.run(on: backend) { console in
             try await console.defineTags(["会员"])
             var ids: [JSONValue] = []
             for name in ["VIP Skincare 2026!", "VIP skincare 2026", "护肤会员", "护肤会员"] {
@@ -111,9 +113,10 @@ struct RuleInputAPITests {
         }
     }
 
-    @Test("every endpoint about one profile answers 404 for a profile of another workspace")
-    func otherWorkspace() async throws {
-        try await Console.run { console in
+    @Test("every endpoint about one profile answers 404 for a profile of another workspace",
+          arguments: TestBackend.available)
+    func otherWorkspace(backend: TestBackend) async throws {
+        try await Console.run(on: backend) { console in
             try await console.defineTags(["会员"])
             try await console.send([console.identify("u1")])
             let id = try await console.profile("user_id:u1")

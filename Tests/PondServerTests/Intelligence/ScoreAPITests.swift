@@ -2,13 +2,15 @@ import Foundation
 import Hummingbird
 import HummingbirdTesting
 import PondCore
+import PondTestSupport
 import Testing
 
 @Suite("RFM and lifecycle API")
 struct ScoreAPITests {
-    @Test("an RFM configuration is validated before it is stored, and members left out keep their defaults")
-    func rfmConfiguration() async throws {
-        try await Console.run { console in
+    @Test("an RFM configuration is validated before it is stored, and members left out keep their defaults",
+          arguments: TestBackend.available)
+    func rfmConfiguration(backend: TestBackend) async throws {
+        try await Console.run(on: backend) { console in
             let initial = try await console.get("/api/v1/rfm/config")
             #expect(initial.json["config"]?["windowDays"] == 365)
             #expect(initial.json["config"]?["orderEvents"] == ["Order Completed"])
@@ -45,9 +47,9 @@ struct ScoreAPITests {
         }
     }
 
-    @Test("a layer that a segment names cannot be removed from the layer map")
-    func layerInUse() async throws {
-        try await Console.run { console in
+    @Test("a layer that a segment names cannot be removed from the layer map", arguments: TestBackend.available)
+    func layerInUse(backend: TestBackend) async throws {
+        try await Console.run(on: backend) { console in
             let segment = try await console.post("/api/v1/segments", ["id": "champions", "name": "超级用户", "ruleText": #"rfm layer = "超级用户""#])
             #expect(segment.json["rule"]?["value"] == "champions")
             let single: JSONValue = [
@@ -62,9 +64,10 @@ struct ScoreAPITests {
         }
     }
 
-    @Test("a full RFM run scores every buyer; the distribution names each layer; a profile shows its score")
-    func rfmRun() async throws {
-        try await Console.run { console in
+    @Test("a full RFM run scores every buyer; the distribution names each layer; a profile shows its score",
+          arguments: TestBackend.available)
+    func rfmRun(backend: TestBackend) async throws {
+        try await Console.run(on: backend) { console in
             // Five buyers, each better than the next in recency, frequency and amount: quintiles give 555 … 111.
             let buyers: [(user: String, lastDaysAgo: Int, orders: Int, amount: Double)] = [
                 ("u1", 1, 5, 200), ("u2", 10, 4, 150), ("u3", 30, 3, 100), ("u4", 100, 2, 80), ("u5", 300, 1, 50),
@@ -127,9 +130,10 @@ struct ScoreAPITests {
         }
     }
 
-    @Test("the lifecycle distribution lists every stage with the windows in force; a profile shows its stage")
-    func lifecycle() async throws {
-        try await Console.run { console in
+    @Test("the lifecycle distribution lists every stage with the windows in force; a profile shows its stage",
+          arguments: TestBackend.available)
+    func lifecycle(backend: TestBackend) async throws {
+        try await Console.run(on: backend) { console in
             let before = try await console.get("/api/v1/lifecycle/distribution")
             #expect(before.json["dormancyWindow"] == "fallback")
             #expect(before.json["dormantAfterDays"] == 60)

@@ -2,6 +2,7 @@ import Foundation
 import Hummingbird
 import HummingbirdTesting
 import PondCore
+import PondTestSupport
 import Testing
 
 @Suite("Segments API")
@@ -19,9 +20,10 @@ struct SegmentAPITests {
         ],
     ]
 
-    @Test("a nested segment gets the right members and an enter record, and an exit when the data changes")
-    func nestedSegment() async throws {
-        try await Console.run { console in
+    @Test("a nested segment gets the right members and an enter record, and an exit when the data changes",
+          arguments: TestBackend.available)
+    func nestedSegment(backend: TestBackend) async throws {
+        try await Console.run(on: backend) { console in
             // Short windows, so that a customer whose orders are a month old has churned.
             let lifecycle = try await console.put(
                 "/api/v1/lifecycle/config",
@@ -86,9 +88,9 @@ struct SegmentAPITests {
         }
     }
 
-    @Test("a preview counts and samples without saving anything")
-    func preview() async throws {
-        try await Console.run { console in
+    @Test("a preview counts and samples without saving anything", arguments: TestBackend.available)
+    func preview(backend: TestBackend) async throws {
+        try await Console.run(on: backend) { console in
             try await console.defineTags(["会员"])
             try await console.send([
                 console.identify("u1", phone: "13800000001"), console.identify("u2"), console.identify("u3"),
@@ -115,9 +117,10 @@ struct SegmentAPITests {
         }
     }
 
-    @Test("a static segment's list is replaced or appended from a CSV, and mode is required")
-    func staticUploads() async throws {
-        try await Console.run { console in
+    @Test("a static segment's list is replaced or appended from a CSV, and mode is required",
+          arguments: TestBackend.available)
+    func staticUploads(backend: TestBackend) async throws {
+        try await Console.run(on: backend) { console in
             try await console.defineTags(["会员"])
             try await console.send((1...4).map { console.identify("u\($0)", phone: "1380000000\($0)") })
             var ids: [Int64] = []
@@ -180,9 +183,10 @@ struct SegmentAPITests {
         }
     }
 
-    @Test("segments built on segments: cycles are refused, and a segment in use cannot be deleted")
-    func references() async throws {
-        try await Console.run { console in
+    @Test("segments built on segments: cycles are refused, and a segment in use cannot be deleted",
+          arguments: TestBackend.available)
+    func references(backend: TestBackend) async throws {
+        try await Console.run(on: backend) { console in
             try await console.defineTags(["会员"])
             try await console.send([console.identify("u1")])
             let u1 = try await console.profile("user_id:u1")

@@ -2,13 +2,14 @@ import Foundation
 import Hummingbird
 import HummingbirdTesting
 import PondCore
+import PondTestSupport
 import Testing
 
 @Suite("Tags API")
 struct TagAPITests {
-    @Test("tags are defined in groups; a group still filing tags cannot be deleted")
-    func definitions() async throws {
-        try await Console.run { console in
+    @Test("tags are defined in groups; a group still filing tags cannot be deleted", arguments: TestBackend.available)
+    func definitions(backend: TestBackend) async throws {
+        try await Console.run(on: backend) { console in
             #expect(try await console.post("/api/v1/tag-groups", ["name": "会员等级", "description": "付费会员体系"]).status == .created)
             let duplicateGroup = try await console.post("/api/v1/tag-groups", ["name": "会员等级"])
             #expect(duplicateGroup.status == .conflict)
@@ -47,9 +48,10 @@ struct TagAPITests {
         }
     }
 
-    @Test("tagging one profile records its source, shows on the timeline, and can be undone")
-    func profileTags() async throws {
-        try await Console.run { console in
+    @Test("tagging one profile records its source, shows on the timeline, and can be undone",
+          arguments: TestBackend.available)
+    func profileTags(backend: TestBackend) async throws {
+        try await Console.run(on: backend) { console in
             try await console.defineTags(["会员", "扫码"])
             try await console.send([console.identify("u1", phone: "13800000001")])
             let id = try await console.profile("user_id:u1")
@@ -83,9 +85,9 @@ struct TagAPITests {
         }
     }
 
-    @Test("bad tagging requests change nothing")
-    func badTagging() async throws {
-        try await Console.run { console in
+    @Test("bad tagging requests change nothing", arguments: TestBackend.available)
+    func badTagging(backend: TestBackend) async throws {
+        try await Console.run(on: backend) { console in
             try await console.defineTags(["会员"])
             try await console.send([console.identify("u1")])
             let id = try await console.profile("user_id:u1")
@@ -106,9 +108,9 @@ struct TagAPITests {
         }
     }
 
-    @Test("bulk tagging by ids and identities is all or nothing")
-    func bulk() async throws {
-        try await Console.run { console in
+    @Test("bulk tagging by ids and identities is all or nothing", arguments: TestBackend.available)
+    func bulk(backend: TestBackend) async throws {
+        try await Console.run(on: backend) { console in
             try await console.defineTags(["会员", "活动"])
             try await console.send([
                 console.identify("u1", phone: "13800000001"), console.identify("u2", phone: "13800000002"),
@@ -150,9 +152,9 @@ struct TagAPITests {
         }
     }
 
-    @Test("a CSV upload tags the rows it can and reports the others by row number")
-    func csvImport() async throws {
-        try await Console.run { console in
+    @Test("a CSV upload tags the rows it can and reports the others by row number", arguments: TestBackend.available)
+    func csvImport(backend: TestBackend) async throws {
+        try await Console.run(on: backend) { console in
             try await console.defineTags(["会员", "VIP", "活动-2026"])
             try await console.send([
                 console.identify("u1", phone: "13800000001"), console.identify("u2", phone: "13800000002"),

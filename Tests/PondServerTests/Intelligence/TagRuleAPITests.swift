@@ -2,15 +2,17 @@ import Foundation
 import Hummingbird
 import HummingbirdTesting
 import PondCore
+import PondTestSupport
 import Testing
 
 @Suite("Auto-tag rules API")
 struct TagRuleAPITests {
     static let skincareRegulars = #"performed "Order Completed" >= 2 times in 90d where category = "护肤""#
 
-    @Test("a rule tags a customer right after the order that makes it hold, and withdraws the tag when it stops holding")
-    func realTimeAndWithdrawal() async throws {
-        try await Console.run { console in
+    @Test("a rule tags a customer right after the order that makes it hold, and withdraws the tag when it stops holding",
+          arguments: TestBackend.available)
+    func realTimeAndWithdrawal(backend: TestBackend) async throws {
+        try await Console.run(on: backend) { console in
             try await console.defineTags(["高频护肤"])
             try await console.send([
                 console.order("u1", category: "护肤", amount: 320, daysAgo: 10),
@@ -56,9 +58,10 @@ struct TagRuleAPITests {
         }
     }
 
-    @Test("saving a rule applies it at once; rules are read, replaced and deleted by id")
-    func crud() async throws {
-        try await Console.run { console in
+    @Test("saving a rule applies it at once; rules are read, replaced and deleted by id",
+          arguments: TestBackend.available)
+    func crud(backend: TestBackend) async throws {
+        try await Console.run(on: backend) { console in
             try await console.defineTags(["高频护肤", "会员"])
             try await console.send([
                 console.order("u1", category: "护肤", amount: 320, daysAgo: 10),
@@ -106,9 +109,10 @@ struct TagRuleAPITests {
         }
     }
 
-    @Test("a tag a rule maintains or reads cannot be deleted; a rule needs a defined tag")
-    func tagsInUse() async throws {
-        try await Console.run { console in
+    @Test("a tag a rule maintains or reads cannot be deleted; a rule needs a defined tag",
+          arguments: TestBackend.available)
+    func tagsInUse(backend: TestBackend) async throws {
+        try await Console.run(on: backend) { console in
             try await console.defineTags(["高频护肤", "会员"])
             let unknownTag = try await console.post(
                 "/api/v1/tag-rules", ["name": "x", "tag": "不存在", "ruleText": .string(Self.skincareRegulars)])

@@ -2,13 +2,14 @@ import Foundation
 import Hummingbird
 import HummingbirdTesting
 import PondCore
+import PondTestSupport
 import Testing
 
 @Suite("Management API")
 struct ManagementAPITests {
-    @Test("workspaces are created only with the root key, and each gets working keys")
-    func workspaceCreation() async throws {
-        try await TestPond.run { pond, client in
+    @Test("workspaces are created only with the root key, and each gets working keys", arguments: TestBackend.available)
+    func workspaceCreation(backend: TestBackend) async throws {
+        try await TestPond.run(on: backend) { pond, client in
             let denied = try await client.execute(
                 uri: "/api/v1/workspaces", method: .post, headers: [.authorization: "Bearer wrong"], body: body(["name": "b"]))
             #expect(denied.status == .unauthorized)
@@ -26,9 +27,9 @@ struct ManagementAPITests {
         }
     }
 
-    @Test("without a configured root key, workspace creation is switched off")
-    func noRootKey() async throws {
-        try await TestPond.run(rootKey: nil) { _, client in
+    @Test("without a configured root key, workspace creation is switched off", arguments: TestBackend.available)
+    func noRootKey(backend: TestBackend) async throws {
+        try await TestPond.run(on: backend, rootKey: nil) { _, client in
             let response = try await client.execute(
                 uri: "/api/v1/workspaces", method: .post, headers: [.authorization: "Bearer anything"], body: body(["name": "b"]))
             #expect(response.status == .forbidden)
@@ -36,9 +37,10 @@ struct ManagementAPITests {
         }
     }
 
-    @Test("an admin key sees only its own workspace; write keys and no keys see nothing")
-    func scoping() async throws {
-        try await TestPond.run { pond, client in
+    @Test("an admin key sees only its own workspace; write keys and no keys see nothing",
+          arguments: TestBackend.available)
+    func scoping(backend: TestBackend) async throws {
+        try await TestPond.run(on: backend) { pond, client in
             _ = try await client.execute(uri: "/v1/identify", method: .post, headers: pond.basic,
                                          body: body(["userId": "u1", "traits": ["phone": "13800138000"]]))
             await pond.runtime.stitcher.drain()
@@ -60,9 +62,10 @@ struct ManagementAPITests {
         }
     }
 
-    @Test("a stitched profile, its timeline pages, trait history, merge and undo, end to end")
-    func profileLifecycle() async throws {
-        try await TestPond.run { pond, client in
+    @Test("a stitched profile, its timeline pages, trait history, merge and undo, end to end",
+          arguments: TestBackend.available)
+    func profileLifecycle(backend: TestBackend) async throws {
+        try await TestPond.run(on: backend) { pond, client in
             func send(_ fields: [String: JSONValue]) async throws {
                 pond.clock.advance(milliseconds: 1_000)
                 var fields = fields
@@ -118,9 +121,9 @@ struct ManagementAPITests {
         }
     }
 
-    @Test("listing pages through profiles and searches identity values")
-    func listing() async throws {
-        try await TestPond.run { pond, client in
+    @Test("listing pages through profiles and searches identity values", arguments: TestBackend.available)
+    func listing(backend: TestBackend) async throws {
+        try await TestPond.run(on: backend) { pond, client in
             let batch = body(["batch": .array((1...5).map { i in
                 message(["type": "identify", "userId": .string("u\(i)"), "traits": ["email": .string("user\(i)@example.com")]])
             })])
@@ -141,9 +144,9 @@ struct ManagementAPITests {
         }
     }
 
-    @Test("health and metrics report the ingestion path")
-    func operations() async throws {
-        try await TestPond.run { pond, client in
+    @Test("health and metrics report the ingestion path", arguments: TestBackend.available)
+    func operations(backend: TestBackend) async throws {
+        try await TestPond.run(on: backend) { pond, client in
             let tracked = try await client.execute(uri: "/v1/track", method: .post, headers: pond.basic, body: body(["event": "x", "anonymousId": "a"]))
             #expect(tracked.status == .ok, "\(String(buffer: tracked.body))")
             let health = try await client.execute(uri: "/healthz", method: .get)

@@ -8,7 +8,8 @@ import PondStore
 import PondTestSupport
 import Testing
 
-/// The real application on a temporary SQLite file, driven in-process through Hummingbird's router test client.
+/// The real application on a fresh database of a test backend, driven in-process through Hummingbird's router test
+/// client; every response is held to the OpenAPI document on the way (`OpenAPICheckedClient`).
 struct TestPond: Sendable {
     let runtime: PondRuntime
     let clock: ManualClock
@@ -17,25 +18,28 @@ struct TestPond: Sendable {
     let writeKey: String
     static let rootKey = "root-secret"
 
-    /// - Parameter stitching: whether the app runs its stitching service (the intelligence service never runs here).
+    /// - Parameters:
+    ///   - backend: the store's database; tests take it as an argument, `TestBackend.available`, so each runs on SQLite
+    ///     and on Postgres.
+    ///   - stitching: whether the app runs its stitching service (the intelligence service never runs here).
     static func run(
-        limits: MessageParser.Limits = .init(), rootKey: String? = TestPond.rootKey, stitching: Bool = true,
-        _ body: @Sendable (TestPond, any TestClientProtocol) async throws -> Void
+        on backend: TestBackend, limits: MessageParser.Limits = .init(), rootKey: String? = TestPond.rootKey,
+        stitching: Bool = true, _ body: @Sendable (TestPond, any TestClientProtocol) async throws -> Void
     ) async throws {
-        let path = FileManager.default.temporaryDirectory.appendingPathComponent("pond-server-\(UUID().uuidString).sqlite").path
-        defer { for suffix in ["", "-wal", "-shm"] { try? FileManager.default.removeItem(atPath: path + suffix) } }
-        let clock = ManualClock()
-        var logger = Logger(label: "test")
-        logger.logLevel = .critical
-        let runtime = PondRuntime(store: Store(database: try SQLiteDatabase(path: path)), clock: clock, logger: logger)
-        let created = try await runtime.provisioner.createWorkspace(name: "acme")
-        let pond = TestPond(
-            runtime: runtime, clock: clock, workspaceID: created.workspace.id, adminKey: created.adminKey.secret,
-            writeKey: created.writeKey.secret)
-        let app = buildApplication(
-            runtime: runtime,
-            configuration: ServerConfiguration(rootKey: rootKey, limits: limits, stitching: stitching, intelligence: false))
-        try await app.test(.router) { client in try await body(pond, client) }
+        try await backend.withStore { store in
+            let clock = ManualClock()
+            var logger = Logger(label: "test")
+            logger.logLevel = .critical
+            let runtime = PondRuntime(store: store, clock: clock, logger: logger)
+            let created = try await runtime.provisioner.createWorkspace(name: "acme")
+            let pond = TestPond(
+                runtime: runtime, clock: clock, workspaceID: created.workspace.id, adminKey: created.adminKey.secret,
+                writeKey: created.writeKey.secret)
+            let app = buildApplication(
+                runtime: runtime,
+                configuration: ServerConfiguration(rootKey: rootKey, limits: limits, stitching: stitching, intelligence: false))
+            try await app.test(.router) { client in try await body(pond, OpenAPICheckedClient(client: client)) }
+        }
     }
 
     var basic: HTTPFields { [.authorization: "Basic " + Data("\(writeKey):".utf8).base64EncodedString()] }

@@ -2,13 +2,14 @@ import Foundation
 import Hummingbird
 import HummingbirdTesting
 import PondCore
+import PondTestSupport
 import Testing
 
 @Suite("Tracking API")
 struct TrackingAPITests {
-    @Test("a batch is committed before its 200, and a resend stores nothing new")
-    func batchIsDurableAndIdempotent() async throws {
-        try await TestPond.run { pond, client in
+    @Test("a batch is committed before its 200, and a resend stores nothing new", arguments: TestBackend.available)
+    func batchIsDurableAndIdempotent(backend: TestBackend) async throws {
+        try await TestPond.run(on: backend) { pond, client in
             let batch = body(["batch": [
                 message(["type": "track", "event": "Viewed", "anonymousId": "a1", "messageId": "m1"]),
                 message(["type": "identify", "userId": "u1", "anonymousId": "a1", "messageId": "m2"]),
@@ -23,9 +24,10 @@ struct TrackingAPITests {
         }
     }
 
-    @Test("the write key may come as Basic auth, X-Write-Key or writeKey in the body; other keys get 401")
-    func writeKeySources() async throws {
-        try await TestPond.run { pond, client in
+    @Test("the write key may come as Basic auth, X-Write-Key or writeKey in the body; other keys get 401",
+          arguments: TestBackend.available)
+    func writeKeySources(backend: TestBackend) async throws {
+        try await TestPond.run(on: backend) { pond, client in
             let track: [String: JSONValue] = ["event": "Viewed", "anonymousId": "a1"]
             #expect(try await client.execute(uri: "/v1/track", method: .post, headers: pond.basic, body: body(.object(track))).status == .ok)
             #expect(try await client.execute(uri: "/v1/track", method: .post, headers: [.init("X-Write-Key")!: pond.writeKey],
@@ -45,9 +47,9 @@ struct TrackingAPITests {
         }
     }
 
-    @Test("a revoked write key is refused at once")
-    func revokedKeyIsRefused() async throws {
-        try await TestPond.run { pond, client in
+    @Test("a revoked write key is refused at once", arguments: TestBackend.available)
+    func revokedKeyIsRefused(backend: TestBackend) async throws {
+        try await TestPond.run(on: backend) { pond, client in
             let track = body(["event": "Viewed", "anonymousId": "a1"])
             #expect(try await client.execute(uri: "/v1/track", method: .post, headers: pond.basic, body: track).status == .ok)
             let keys = try await client.execute(uri: "/api/v1/keys", method: .get, headers: pond.admin).json
@@ -59,9 +61,10 @@ struct TrackingAPITests {
         }
     }
 
-    @Test("gzip bodies are accepted; corrupt gzip, unknown encodings and decompression bombs are refused")
-    func compressedBodies() async throws {
-        try await TestPond.run(limits: .init(maximumBatchBytes: 64 * 1024)) { pond, client in
+    @Test("gzip bodies are accepted; corrupt gzip, unknown encodings and decompression bombs are refused",
+          arguments: TestBackend.available)
+    func compressedBodies(backend: TestBackend) async throws {
+        try await TestPond.run(on: backend, limits: .init(maximumBatchBytes: 64 * 1024)) { pond, client in
             var headers = pond.basic
             headers[.contentEncoding] = "gzip"
             let payload = JSONWriter.bytes(["batch": [message(["type": "track", "event": "Viewed", "anonymousId": "a1"])]])
@@ -81,7 +84,7 @@ struct TrackingAPITests {
         }
     }
 
-    @Test("bad input gets a coded 4xx, nothing is stored, and the server keeps serving", arguments: [
+    @Test("bad input gets a coded 4xx, nothing is stored, and the server keeps serving", arguments: TestBackend.available, [
         (#"{"batch": [{"type":"track","event":"x","anonymousId":"a"}"#, "invalid_json"),
         (#"{"batch": [{"type":"track","event":"x","anonymousId":"a"}, {"type":"track","event":42,"anonymousId":"b"}]}"#, "invalid_message"),
         (#"{"batch": [{"type":"track","event":"x","userId":"null"}]}"#, "missing_identity"),
@@ -89,8 +92,9 @@ struct TrackingAPITests {
         (#"{"batch": {"type":"track"}}"#, "invalid_message"),
         (#"[1,2,3]"#, "invalid_json"),
     ])
-    func badInput(raw: String, code: String) async throws {
-        try await TestPond.run { pond, client in
+    func badInput(backend: TestBackend, input: (raw: String, code: String)) async throws {
+        let (raw, code) = input
+        try await TestPond.run(on: backend) { pond, client in
             let response = try await client.execute(uri: "/v1/batch", method: .post, headers: pond.basic, body: ByteBuffer(string: raw))
             #expect(response.status == .badRequest)
             #expect(response.code == code)
@@ -102,9 +106,9 @@ struct TrackingAPITests {
         }
     }
 
-    @Test("invalid UTF-8 is refused with invalid_json")
-    func invalidUTF8() async throws {
-        try await TestPond.run { pond, client in
+    @Test("invalid UTF-8 is refused with invalid_json", arguments: TestBackend.available)
+    func invalidUTF8(backend: TestBackend) async throws {
+        try await TestPond.run(on: backend) { pond, client in
             var bytes = Array(#"{"event":"x","anonymousId":""#.utf8)
             bytes += [0xC3, 0x28]
             bytes += Array(#""}"#.utf8)
@@ -114,9 +118,9 @@ struct TrackingAPITests {
         }
     }
 
-    @Test("bodies and messages over the limits get 413")
-    func sizeLimits() async throws {
-        try await TestPond.run(limits: .init(maximumMessageBytes: 1024, maximumBatchBytes: 8 * 1024)) { pond, client in
+    @Test("bodies and messages over the limits get 413", arguments: TestBackend.available)
+    func sizeLimits(backend: TestBackend) async throws {
+        try await TestPond.run(on: backend, limits: .init(maximumMessageBytes: 1024, maximumBatchBytes: 8 * 1024)) { pond, client in
             let big = String(repeating: "长", count: 600)
             let oneLarge = try await client.execute(
                 uri: "/v1/track", method: .post, headers: pond.basic,
@@ -131,9 +135,9 @@ struct TrackingAPITests {
         }
     }
 
-    @Test("client clock skew is corrected with sentAt")
-    func clockSkewCorrection() async throws {
-        try await TestPond.run { pond, client in
+    @Test("client clock skew is corrected with sentAt", arguments: TestBackend.available)
+    func clockSkewCorrection(backend: TestBackend) async throws {
+        try await TestPond.run(on: backend) { pond, client in
             let now = pond.clock.now()
             // The client's clock runs 2 hours fast; the event happened 5 minutes before it was sent.
             let sentAt = now.adding(milliseconds: 2 * 3_600_000)
