@@ -389,14 +389,14 @@ struct ImportRowConverterTests {
 
     @Test("amounts are read exactly in ten-thousandths, with currency marks and thousands separators")
     func amounts() {
-        #expect(ImportRowConverter.parseAmount("1,299.50") == 12_995_000)
-        #expect(ImportRowConverter.parseAmount("¥99") == 990_000)
-        #expect(ImportRowConverter.parseAmount("￥ 0.1") == 1_000)
-        #expect(ImportRowConverter.parseAmount("88元") == 880_000)
-        #expect(ImportRowConverter.parseAmount("-3.5") == -35_000)
-        #expect(ImportRowConverter.parseAmount(".5") == 5_000)
+        #expect(ImportCell.parseAmount("1,299.50") == 12_995_000)
+        #expect(ImportCell.parseAmount("¥99") == 990_000)
+        #expect(ImportCell.parseAmount("￥ 0.1") == 1_000)
+        #expect(ImportCell.parseAmount("88元") == 880_000)
+        #expect(ImportCell.parseAmount("-3.5") == -35_000)
+        #expect(ImportCell.parseAmount(".5") == 5_000)
         for bad in ["", "abc", "1.2.3", "1e5", "12.34567", "$5", "1,2a"] {
-            #expect(ImportRowConverter.parseAmount(bad) == nil, "\(bad)")
+            #expect(ImportCell.parseAmount(bad) == nil, "\(bad)")
         }
     }
 
