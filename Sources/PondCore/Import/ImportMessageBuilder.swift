@@ -1,3 +1,5 @@
+import Crypto
+
 /// Builds the tracking message of an order (one or more lines) or a customer (one line), exactly as if an SDK had
 /// sent it.
 ///
@@ -99,7 +101,8 @@ struct ImportMessageBuilder: Sendable {
     }
 
     /// A digest of what the row says (not where it is in the file, nor when it was imported): the same customer
-    /// row imported again is a duplicate; a changed one is a new identify that updates the profile.
+    /// row imported again is a duplicate; a changed one is a new identify that updates the profile. What is digested
+    /// and how must never change, or every customer imported before would be stored again on a re-import.
     private func customerMessageID(_ line: ImportLine, identities: [Identity], traits: [String: JSONValue]) -> String {
         let canonical: JSONValue = [
             "kind": .string(kind.rawValue), "preset": .string(preset.rawValue),
@@ -107,14 +110,18 @@ struct ImportMessageBuilder: Sendable {
             "traits": .object(traits),
             "timestamp": line.mappedTime.map { .int($0.millisecondsSinceEpoch) } ?? .null,
         ]
-        return "import:\(preset.rawValue):customer:"
-            + ImportDigest.hex(ImportDigest.sha256(JSONWriter.bytes(canonical)), bytes: 16)
+        return "import:\(preset.rawValue):customer:" + Self.digest(JSONWriter.bytes(canonical), bytes: 16)
     }
 
     static func anonymousID(for identity: Identity) -> String {
         let id = "import:\(identity.type):\(identity.value)"
         guard id.utf8.count > 200 else { return id }
-        return "import:\(identity.type):" + ImportDigest.hex(ImportDigest.sha256(Array(identity.value.utf8)), bytes: 16)
+        return "import:\(identity.type):" + digest(Array(identity.value.utf8), bytes: 16)
+    }
+
+    /// The first `bytes` bytes of the SHA-256 of `message`, in lower-case hex.
+    static func digest(_ message: [UInt8], bytes: Int) -> String {
+        SHA256.hash(data: message).prefix(bytes).map { ($0 < 0x10 ? "0" : "") + String($0, radix: 16) }.joined()
     }
 
     static func slug(_ event: String) -> String {

@@ -402,11 +402,11 @@ struct ImportRowConverterTests {
 
     @Test("the digest is SHA-256")
     func digest() {
-        #expect(ImportDigest.hex(ImportDigest.sha256(Array("abc".utf8)), bytes: 32)
+        #expect(ImportMessageBuilder.digest(Array("abc".utf8), bytes: 32)
             == "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad")
-        #expect(ImportDigest.hex(ImportDigest.sha256([]), bytes: 32)
+        #expect(ImportMessageBuilder.digest([], bytes: 32)
             == "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855")
         let long = Array(repeating: UInt8(ascii: "a"), count: 1_000)
-        #expect(ImportDigest.hex(ImportDigest.sha256(long), bytes: 4) == "41edece4")
+        #expect(ImportMessageBuilder.digest(long, bytes: 4) == "41edece4")
     }
 }
