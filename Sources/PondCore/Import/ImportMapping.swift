@@ -304,79 +304,11 @@ extension ImportMapping: Codable {
     /// Decodes through the same path as `init(json:)`, so `JSONDecoder` and the API accept exactly the same
     /// documents and report the same errors.
     public init(from decoder: any Decoder) throws {
-        try self.init(json: try AnyJSON(from: decoder).value)
+        try self.init(json: try JSONValue(from: decoder))
     }
 
     public func encode(to encoder: any Encoder) throws {
-        try AnyJSON(value: json).encode(to: encoder)
-    }
-}
-
-/// A `JSONValue` carried through `Codable`.
-private struct AnyJSON: Codable {
-    var value: JSONValue
-
-    init(value: JSONValue) { self.value = value }
-
-    init(from decoder: any Decoder) throws {
-        if var array = try? decoder.unkeyedContainer() {
-            var items: [JSONValue] = []
-            while !array.isAtEnd { items.append(try array.decode(AnyJSON.self).value) }
-            value = .array(items)
-            return
-        }
-        if let keyed = try? decoder.container(keyedBy: Key.self) {
-            var members: [String: JSONValue] = [:]
-            for key in keyed.allKeys { members[key.stringValue] = try keyed.decode(AnyJSON.self, forKey: key).value }
-            value = .object(members)
-            return
-        }
-        let single = try decoder.singleValueContainer()
-        if single.decodeNil() {
-            value = .null
-        } else if let b = try? single.decode(Bool.self) {
-            value = .bool(b)
-        } else if let i = try? single.decode(Int64.self) {
-            value = .int(i)
-        } else if let d = try? single.decode(Double.self) {
-            value = .double(d)
-        } else {
-            value = .string(try single.decode(String.self))
-        }
-    }
-
-    func encode(to encoder: any Encoder) throws {
-        switch value {
-        case .null:
-            var single = encoder.singleValueContainer()
-            try single.encodeNil()
-        case .bool(let b):
-            var single = encoder.singleValueContainer()
-            try single.encode(b)
-        case .int(let i):
-            var single = encoder.singleValueContainer()
-            try single.encode(i)
-        case .double(let d):
-            var single = encoder.singleValueContainer()
-            try single.encode(d)
-        case .string(let s):
-            var single = encoder.singleValueContainer()
-            try single.encode(s)
-        case .array(let items):
-            var array = encoder.unkeyedContainer()
-            for item in items { try array.encode(AnyJSON(value: item)) }
-        case .object(let members):
-            var keyed = encoder.container(keyedBy: Key.self)
-            for (key, item) in members { try keyed.encode(AnyJSON(value: item), forKey: Key(key)) }
-        }
-    }
-
-    struct Key: CodingKey {
-        var stringValue: String
-        var intValue: Int? { nil }
-        init(_ string: String) { stringValue = string }
-        init?(stringValue: String) { self.stringValue = stringValue }
-        init?(intValue: Int) { nil }
+        try json.encode(to: encoder)
     }
 }
 
