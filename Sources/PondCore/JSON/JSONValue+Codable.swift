@@ -36,27 +36,21 @@ extension JSONValue: Codable {
 
     public func encode(to encoder: any Encoder) throws {
         switch self {
-        case .null:
-            var single = encoder.singleValueContainer()
-            try single.encodeNil()
-        case .bool(let b):
-            var single = encoder.singleValueContainer()
-            try single.encode(b)
-        case .int(let i):
-            var single = encoder.singleValueContainer()
-            try single.encode(i)
-        case .double(let d):
-            var single = encoder.singleValueContainer()
-            try single.encode(d)
-        case .string(let s):
-            var single = encoder.singleValueContainer()
-            try single.encode(s)
         case .array(let items):
             var array = encoder.unkeyedContainer()
             for item in items { try array.encode(item) }
         case .object(let members):
             var keyed = encoder.container(keyedBy: MemberKey.self)
             for (key, item) in members { try keyed.encode(item, forKey: MemberKey(key)) }
+        default:
+            var single = encoder.singleValueContainer()
+            switch self {
+            case .bool(let b): try single.encode(b)
+            case .int(let i): try single.encode(i)
+            case .double(let d): try single.encode(d)
+            case .string(let s): try single.encode(s)
+            default: try single.encodeNil()
+            }
         }
     }
 
