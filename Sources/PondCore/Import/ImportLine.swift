@@ -78,7 +78,8 @@ extension ResolvedImportMapping {
         var mappedTime: Instant?
         if let (text, column) = firstValue(.timestamp, fields) {
             guard let instant = timeFormat.parse(text, defaultOffsetSeconds: offsetSeconds) else {
-                return reject("unparsable time '\(ImportCell.excerpt(text))' in column \(column) (format \(timeFormat))")
+                return reject(
+                    "unparsable time '\(ImportCell.excerpt(text))' in column \(column) (format \(timeFormat))")
             }
             guard instant <= receivedAt.adding(days: 1) else {
                 return reject("time '\(ImportCell.excerpt(text))' in column \(column) is in the future")
@@ -154,14 +155,15 @@ extension ResolvedImportMapping {
         guard let (text, column) = firstValue(role, fields) else { return .success(nil) }
         guard let value = ImportCell.parseAmount(text) else {
             return .failure(
-                ImportRejection(row: row, reason: "unparsable \(what) '\(ImportCell.excerpt(text))' in column \(column)"))
+                ImportRejection(
+                    row: row, reason: "unparsable \(what) '\(ImportCell.excerpt(text))' in column \(column)"))
         }
         guard value >= 0 || allowsNegative else {
             return .failure(
                 ImportRejection(
                     row: row,
-                    reason:
-                        "negative \(what) '\(ImportCell.excerpt(text))' in column \(column) of an order marked completed"))
+                    reason: "negative \(what) '\(ImportCell.excerpt(text))' in column \(column) of an order "
+                        + "marked completed"))
         }
         return .success(value)
     }

@@ -13,24 +13,13 @@ import Crypto
 /// - The `messageId` is deterministic — `import:<preset>:order:<order id>` for orders, a digest of the mapped
 ///   content for customers — so importing the same file twice stores nothing new.
 struct ImportMessageBuilder: Sendable {
-    let kind: ImportKind
     let preset: ImportPreset
-    let channel: String
-    let currency: String
-    let amountPerLine: Bool
+    /// Gives the kind of message, its channel and currency, and how the amounts of an order's lines add up.
+    let mapping: ResolvedImportMapping
     let receivedAt: Instant
 
     /// Property keys the builder writes itself.
     static let reservedProperties: Set<String> = ["order_id", "revenue", "currency", "products", "quantity", "status"]
-
-    init(preset: ImportPreset, mapping: ResolvedImportMapping, receivedAt: Instant) {
-        self.kind = mapping.kind
-        self.preset = preset
-        self.channel = mapping.channel
-        self.currency = mapping.currency
-        self.amountPerLine = mapping.amountPerLine
-        self.receivedAt = receivedAt
-    }
 
     /// The message of `lines`, the rows of one order or a single customer row: identities and traits are
     /// collected (the first line's win), the order's quantities summed, its amounts summed when `amountPerLine` is
@@ -50,9 +39,12 @@ struct ImportMessageBuilder: Sendable {
         let userID = identities.first { $0.type == IdentityType.userID }?.value
         let anonymousID = userID == nil ? Self.anonymousID(for: identities[0]) : nil
         var context: [String: JSONValue] = [
-            "channel": .string(channel),
+            "channel": .string(mapping.channel),
             "identities": .object(Dictionary(identities.map { ($0.type, JSONValue.string($0.value)) }) { a, _ in a }),
-            "import": ["preset": .string(preset.rawValue), "kind": .string(kind.rawValue), "row": .int(Int64(first.row))],
+            "import": [
+                "preset": .string(preset.rawValue), "kind": .string(mapping.kind.rawValue),
+                "row": .int(Int64(first.row)),
+            ],
         ]
         var payload: [String: JSONValue] = [
             "userId": userID.map(JSONValue.string) ?? .null,
@@ -63,7 +55,7 @@ struct ImportMessageBuilder: Sendable {
         let type: MessageType
         let messageID: String
         var event: String?
-        switch kind {
+        switch mapping.kind {
         case .customers:
             type = .identify
             messageID = customerMessageID(first, identities: identities, traits: traits)
@@ -78,9 +70,9 @@ struct ImportMessageBuilder: Sendable {
             var properties: [String: JSONValue] = [:]
             for line in lines { properties.merge(line.properties) { own, _ in own } }
             properties["order_id"] = .string(orderID)
-            properties["currency"] = .string(currency)
+            properties["currency"] = .string(mapping.currency)
             let amounts = lines.compactMap(\.amount)
-            if let total = amountPerLine ? (amounts.isEmpty ? nil : amounts.reduce(0, +)) : amounts.first {
+            if let total = mapping.amountPerLine ? (amounts.isEmpty ? nil : amounts.reduce(0, +)) : amounts.first {
                 properties["revenue"] = ImportCell.json(amount: total)
             }
             let quantities = lines.compactMap(\.quantity)
@@ -105,7 +97,7 @@ struct ImportMessageBuilder: Sendable {
     /// and how must never change, or every customer imported before would be stored again on a re-import.
     private func customerMessageID(_ line: ImportLine, identities: [Identity], traits: [String: JSONValue]) -> String {
         let canonical: JSONValue = [
-            "kind": .string(kind.rawValue), "preset": .string(preset.rawValue),
+            "kind": .string(mapping.kind.rawValue), "preset": .string(preset.rawValue),
             "identities": .array(identities.map { .array([.string($0.type), .string($0.value)]) }),
             "traits": .object(traits),
             "timestamp": line.mappedTime.map { .int($0.millisecondsSinceEpoch) } ?? .null,

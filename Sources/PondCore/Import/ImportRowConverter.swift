@@ -25,7 +25,6 @@ public struct ImportRowConverter: Sendable {
     public let preset: ImportPreset
     public let receivedAt: Instant
     private let resolved: ResolvedImportMapping
-    private let builder: ImportMessageBuilder
 
     /// Rows of the order being assembled.
     private var pending: [PendingRow] = []
@@ -44,12 +43,10 @@ public struct ImportRowConverter: Sendable {
     public init(
         kind: ImportKind, preset: ImportPreset, override: ImportMapping? = nil, header: [String], receivedAt: Instant
     ) throws(ImportMappingError) {
-        let resolved = try ResolvedImportMapping(kind: kind, preset: preset, override: override, header: header)
+        self.resolved = try ResolvedImportMapping(kind: kind, preset: preset, override: override, header: header)
         self.kind = kind
         self.preset = preset
         self.receivedAt = receivedAt
-        self.resolved = resolved
-        self.builder = ImportMessageBuilder(preset: preset, mapping: resolved, receivedAt: receivedAt)
     }
 
     /// The preset's mapping with the user's laid over it.
@@ -62,6 +59,10 @@ public struct ImportRowConverter: Sendable {
     /// Converts one row on its own (for orders, as a one-row order) — the per-row rules without the grouping.
     public func message(_ fields: [String], row: Int) -> Result<TrackingMessage, ImportRejection> {
         convert(fields, row: row).map { builder.message(for: [$0]) }
+    }
+
+    private var builder: ImportMessageBuilder {
+        ImportMessageBuilder(preset: preset, mapping: resolved, receivedAt: receivedAt)
     }
 
     private func convert(_ fields: [String], row: Int) -> Result<ImportLine, ImportRejection> {
