@@ -116,33 +116,22 @@ public struct ImportMapping: Sendable, Equatable {
     }
 
     public subscript(role: Role) -> [String]? {
-        get {
-            switch role {
-            case .orderID: orderID
-            case .amount: amount
-            case .timestamp: timestamp
-            case .productID: productID
-            case .sku: sku
-            case .product: product
-            case .category: category
-            case .quantity: quantity
-            case .price: price
-            case .status: status
-            }
-        }
-        set {
-            switch role {
-            case .orderID: orderID = newValue
-            case .amount: amount = newValue
-            case .timestamp: timestamp = newValue
-            case .productID: productID = newValue
-            case .sku: sku = newValue
-            case .product: product = newValue
-            case .category: category = newValue
-            case .quantity: quantity = newValue
-            case .price: price = newValue
-            case .status: status = newValue
-            }
+        get { self[keyPath: Self.columns(of: role)] }
+        set { self[keyPath: Self.columns(of: role)] = newValue }
+    }
+
+    private static func columns(of role: Role) -> WritableKeyPath<ImportMapping, [String]?> {
+        switch role {
+        case .orderID: \.orderID
+        case .amount: \.amount
+        case .timestamp: \.timestamp
+        case .productID: \.productID
+        case .sku: \.sku
+        case .product: \.product
+        case .category: \.category
+        case .quantity: \.quantity
+        case .price: \.price
+        case .status: \.status
         }
     }
 
