@@ -25,7 +25,9 @@ struct JSONValueCodableTests {
     @Test("integers stay integers and doubles with a fraction stay doubles")
     func intsAndDoubles() throws {
         let integers: [JSONValue] = [.int(0), .int(-1), .int(20_261_122_000_123), .int(.max), .int(.min)]
-        let doubles: [JSONValue] = [.double(0.1), .double(-2.5), .double(1e300), .double(5e-324), .double(1.0 / 3)]
+        let doubles: [JSONValue] = [
+            .double(0.1), .double(-2.5), .double(1e300), .double(.leastNonzeroMagnitude), .double(1.0 / 3),
+        ]
         #expect(try Self.roundTrip(.array(integers)) == .array(integers))
         #expect(try Self.roundTrip(.array(doubles)) == .array(doubles))
     }
