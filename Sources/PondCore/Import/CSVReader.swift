@@ -225,12 +225,9 @@ public struct CSVReader: Sendable {
                 state = .unquoted
             }
         case .unquoted:
-            if byte == separator {
+            if byte == separator || isLineBreak {
                 try endField()
-                state = .fieldStart
-            } else if isLineBreak {
-                try endField()
-                endRecord(into: &records)
+                if isLineBreak { endRecord(into: &records) }
                 state = .fieldStart
             } else if byte == quote {
                 throw CSVError(
@@ -249,12 +246,9 @@ public struct CSVReader: Sendable {
             if byte == quote {
                 try append(quote)
                 state = .quoted
-            } else if byte == separator {
+            } else if byte == separator || isLineBreak {
                 try endField()
-                state = .fieldStart
-            } else if isLineBreak {
-                try endField()
-                endRecord(into: &records)
+                if isLineBreak { endRecord(into: &records) }
                 state = .fieldStart
             } else {
                 throw CSVError(

@@ -389,24 +389,24 @@ struct ImportRowConverterTests {
 
     @Test("amounts are read exactly in ten-thousandths, with currency marks and thousands separators")
     func amounts() {
-        #expect(ImportRowConverter.parseAmount("1,299.50") == 12_995_000)
-        #expect(ImportRowConverter.parseAmount("¥99") == 990_000)
-        #expect(ImportRowConverter.parseAmount("￥ 0.1") == 1_000)
-        #expect(ImportRowConverter.parseAmount("88元") == 880_000)
-        #expect(ImportRowConverter.parseAmount("-3.5") == -35_000)
-        #expect(ImportRowConverter.parseAmount(".5") == 5_000)
+        #expect(ImportCell.parseAmount("1,299.50") == 12_995_000)
+        #expect(ImportCell.parseAmount("¥99") == 990_000)
+        #expect(ImportCell.parseAmount("￥ 0.1") == 1_000)
+        #expect(ImportCell.parseAmount("88元") == 880_000)
+        #expect(ImportCell.parseAmount("-3.5") == -35_000)
+        #expect(ImportCell.parseAmount(".5") == 5_000)
         for bad in ["", "abc", "1.2.3", "1e5", "12.34567", "$5", "1,2a"] {
-            #expect(ImportRowConverter.parseAmount(bad) == nil, "\(bad)")
+            #expect(ImportCell.parseAmount(bad) == nil, "\(bad)")
         }
     }
 
     @Test("the digest is SHA-256")
     func digest() {
-        #expect(ImportDigest.hex(ImportDigest.sha256(Array("abc".utf8)), bytes: 32)
+        #expect(ImportMessageBuilder.digest(Array("abc".utf8), bytes: 32)
             == "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad")
-        #expect(ImportDigest.hex(ImportDigest.sha256([]), bytes: 32)
+        #expect(ImportMessageBuilder.digest([], bytes: 32)
             == "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855")
         let long = Array(repeating: UInt8(ascii: "a"), count: 1_000)
-        #expect(ImportDigest.hex(ImportDigest.sha256(long), bytes: 4) == "41edece4")
+        #expect(ImportMessageBuilder.digest(long, bytes: 4) == "41edece4")
     }
 }
