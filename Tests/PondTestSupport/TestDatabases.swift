@@ -54,6 +54,21 @@ public enum TestDatabases {
     }
 }
 
+extension TestDatabases {
+    /// Two clients of one fresh Postgres schema, as two `pond serve` nodes sharing a database would open.
+    public static func withTwoPostgresNodes(_ body: (PostgresDatabase, PostgresDatabase) async throws -> Void) async throws {
+        try await withPostgres { first, url in
+            let second = try PostgresDatabase(url: url)
+            try await withThrowingTaskGroup(of: Void.self) { runner in
+                runner.addTask { try await second.run() }
+                defer { runner.cancelAll() }
+                try await Task.sleep(for: .milliseconds(20))
+                try await body(first, second)
+            }
+        }
+    }
+}
+
 /// The backends a contract test runs on: SQLite always, Postgres when configured (see `TestDatabases`).
 public enum TestBackend: String, CaseIterable, Sendable, CustomStringConvertible {
     case sqlite

@@ -139,16 +139,10 @@ struct ApplicationServicesTests {
 
     @Test("two segments saved at once on two nodes sharing a Postgres never make a cycle", .enabled(if: TestDatabases.postgresConfigured))
     func cycleRaceTwoNodes() async throws {
-        try await TestDatabases.withPostgres { first, url in
-            let second = try PostgresDatabase(url: url)
-            try await withThrowingTaskGroup(of: Void.self) { runner in
-                runner.addTask { try await second.run() }
-                defer { runner.cancelAll() }
-                try await Task.sleep(for: .milliseconds(20))
-                let stores = [Store(database: first), Store(database: second)]
-                try await stores[0].createWorkspace(Workspace(id: "ws", name: "ws", createdAt: Instant(millisecondsSinceEpoch: 0)))
-                try await Self.racePairs(stores.map { World($0) }, rounds: 8)
-            }
+        try await TestDatabases.withTwoPostgresNodes { first, second in
+            let stores = [Store(database: first), Store(database: second)]
+            try await stores[0].createWorkspace(Workspace(id: "ws", name: "ws", createdAt: Instant(millisecondsSinceEpoch: 0)))
+            try await Self.racePairs(stores.map { World($0) }, rounds: 8)
         }
     }
 }

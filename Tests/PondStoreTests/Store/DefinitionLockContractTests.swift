@@ -46,21 +46,14 @@ struct DefinitionLockContractTests {
 
     @Test("two nodes sharing one Postgres never interleave", .enabled(if: TestDatabases.postgresConfigured))
     func twoNodes() async throws {
-        try await TestDatabases.withPostgres { first, url in
-            // A second client of the same database, as a second `pond serve` would open.
-            let second = try PostgresDatabase(url: url)
-            try await withThrowingTaskGroup(of: Void.self) { runner in
-                runner.addTask { try await second.run() }
-                defer { runner.cancelAll() }
-                try await Task.sleep(for: .milliseconds(20))
-                let nodes = [Store(database: first), Store(database: second)]
-                try await Self.makeCounter(nodes[0])
-                try await withThrowingTaskGroup(of: Void.self) { group in
-                    for index in 0..<40 { group.addTask { try await Self.increment(nodes[index % 2]) } }
-                    try await group.waitForAll()
-                }
-                #expect(try await Self.count(nodes[1]) == "40")
+        try await TestDatabases.withTwoPostgresNodes { first, second in
+            let nodes = [Store(database: first), Store(database: second)]
+            try await Self.makeCounter(nodes[0])
+            try await withThrowingTaskGroup(of: Void.self) { group in
+                for index in 0..<40 { group.addTask { try await Self.increment(nodes[index % 2]) } }
+                try await group.waitForAll()
             }
+            #expect(try await Self.count(nodes[1]) == "40")
         }
     }
 }
