@@ -14,6 +14,12 @@ public struct Instant: Sendable, Hashable, Comparable, Codable, CustomStringConv
 
     public func adding(days: Int) -> Instant { adding(milliseconds: Int64(days) * 86_400_000) }
 
+    /// `duration` later, to the millisecond (rounded down).
+    public func adding(_ duration: Duration) -> Instant {
+        let (seconds, attoseconds) = duration.components
+        return adding(milliseconds: seconds * 1000 + attoseconds / 1_000_000_000_000_000)
+    }
+
     public var description: String { ISO8601.format(self) }
 
     public init(from decoder: any Decoder) throws {

@@ -184,11 +184,24 @@ enum Migrations {
             END;
             """),
         Migration(name: "008_stitch_failures", sql: stitchFailures(integer: "INTEGER")),
+        Migration(name: "009_jobs", sql: jobs(id: "INTEGER PRIMARY KEY", integer: "INTEGER")),
     ]
 
     /// Events stitching set aside because a pass including them failed on their data (see
     /// `Store.setAsideFromStitching`): parked (`profile_id` 0) so the rest of the log moves on, with the error kept
     /// until an operator retries them.
+    /// The durable job and timer queue (`Store+Jobs`): one row per piece of work due at a time, claimed under a lease.
+    /// Claims read `jobs_due` from its start, so millions of timers far in the future cost nothing until they are due.
+    static func jobs(id: String, integer: String) -> String {
+        """
+        CREATE TABLE jobs (
+            id \(id), workspace_id TEXT NOT NULL, kind TEXT NOT NULL, job_key TEXT NOT NULL, due_at \(integer) NOT NULL,
+            payload TEXT NOT NULL, attempts INTEGER NOT NULL DEFAULT 0, lease_owner TEXT, lease_until \(integer),
+            last_error TEXT, created_at \(integer) NOT NULL, UNIQUE (workspace_id, kind, job_key));
+        CREATE INDEX jobs_due ON jobs (due_at, id);
+        """
+    }
+
     static func stitchFailures(integer: String) -> String {
         """
         CREATE TABLE stitch_failures (
@@ -349,6 +362,7 @@ enum Migrations {
         // (`rfm_scores` is a heap with a key index here either way; only the index of merged profiles is new.)
         Migration(name: "005_profiles_merged", sql: mergedProfilesIndex),
         Migration(name: "006_stitch_failures", sql: stitchFailures(integer: "BIGINT")),
+        Migration(name: "007_jobs", sql: jobs(id: "BIGSERIAL PRIMARY KEY", integer: "BIGINT")),
     ]
 
     /// The facts of `events` rows, for `INSERT INTO event_facts`.
