@@ -111,15 +111,15 @@ extension Store {
         guard deleted == 1 else { throw JobLeaseLost(jobID: claimed.id) }
     }
 
-    /// Gives a claimed job back, due again at `dueAt`, with the error that made it fail. Throws `JobLeaseLost` when
-    /// the claim is no longer this worker's.
-    public func retryJob(_ claimed: ClaimedJob, dueAt: Instant, error: String) async throws {
+    /// Gives a claimed job back, due again at `dueAt`, with the error that made it fail (nil for a job that is
+    /// only put off, which keeps the last error). Throws `JobLeaseLost` when the claim is no longer this worker's.
+    public func retryJob(_ claimed: ClaimedJob, dueAt: Instant, error: String?) async throws {
         try await database.write { db in
             let updated = try await db.execute(
                 """
-                UPDATE jobs SET due_at = ?, lease_owner = NULL, lease_until = NULL, last_error = ?
+                UPDATE jobs SET due_at = ?, lease_owner = NULL, lease_until = NULL, last_error = COALESCE(?, last_error)
                 WHERE id = ? AND lease_owner = ? AND attempts = ?
-                """, dueAt.sql, .text(String(error.prefix(2000))), .int(claimed.id), .text(claimed.owner),
+                """, dueAt.sql, SQLValue(error.map { String($0.prefix(2000)) }), .int(claimed.id), .text(claimed.owner),
                 .int(Int64(claimed.attempts)))
             guard updated == 1 else { throw JobLeaseLost(jobID: claimed.id) }
         }

@@ -1,0 +1,116 @@
+import Logging
+import PondCore
+import PondStore
+import ServiceLifecycle
+
+/// Runs one kind of job from the store's queue: a journey step, a broadcast slice, a delivery.
+public protocol JobHandler: Sendable {
+    var kind: String { get }
+    /// Does the job's work. A job whose lease ran out (a node paused or died mid-work) is run again by another worker,
+    /// so the work must be idempotent by the job's key: a send carries it to the channel as its idempotency key.
+    func run(_ job: ClaimedJob) async throws -> JobOutcome
+}
+
+public enum JobOutcome: Sendable, Equatable {
+    /// Finished; `next` is enqueued in the same transaction that completes the job (the next step, a timer).
+    case done(next: [NewJob])
+    /// Not now: due again at the given time (a deferral, a channel's rate limit), without counting as a failure.
+    case later(Instant)
+}
+
+/// Claims due jobs for its handlers and runs them, on every node: the queue's leases keep two nodes off one job.
+///
+/// A handler that throws has its job retried with exponential backoff (2, 4, 8 … seconds after each attempt, at most an
+/// hour), the error kept on the job. Work is found by waking up — `notify()` after enqueueing, and at the latest every
+/// `pollInterval` (jobs other nodes enqueued, timers coming due) — never by scanning.
+public final class JobRunner: Service, Sendable {
+    private let store: Store
+    private let clock: any Clock
+    private let owner: String
+    private let handlers: [String: any JobHandler]
+    private let lease: Duration
+    private let batchSize: Int
+    private let pollInterval: Duration
+    private let logger: Logger
+    private let wakeups: AsyncStream<Void>
+    private let wake: AsyncStream<Void>.Continuation
+
+    public init(
+        store: Store, clock: any Clock, owner: String, handlers: [any JobHandler], lease: Duration = .seconds(60),
+        batchSize: Int = 100, pollInterval: Duration = .seconds(1), logger: Logger
+    ) {
+        self.store = store
+        self.clock = clock
+        self.owner = owner
+        self.handlers = Dictionary(handlers.map { ($0.kind, $0) }, uniquingKeysWith: { first, _ in first })
+        self.lease = lease
+        self.batchSize = batchSize
+        self.pollInterval = pollInterval
+        self.logger = logger
+        (wakeups, wake) = AsyncStream.makeStream(of: Void.self, bufferingPolicy: .bufferingNewest(1))
+    }
+
+    /// Asks for due jobs to be run soon; cheap, and repeated calls coalesce.
+    public func notify() { wake.yield() }
+
+    public func run() async throws {
+        await withGracefulShutdownHandler {
+            await withTaskGroup(of: Void.self) { group in
+                group.addTask { [wake, pollInterval] in
+                    while (try? await Task.sleep(for: pollInterval)) != nil { wake.yield() }
+                }
+                for await _ in wakeups { await runDue() }
+                group.cancelAll()
+            }
+        } onGracefulShutdown: { [wake] in
+            wake.finish()
+        }
+    }
+
+    /// Runs every job due now, batch after batch, until none is left or the service is shutting down. Returns how
+    /// many jobs ran. Store errors are logged and left for the next wake-up.
+    @discardableResult
+    public func runDue() async -> Int {
+        var ran = 0
+        let kinds = handlers.keys.sorted()
+        while !Task.isShuttingDownGracefully, !Task.isCancelled {
+            let claimed: [ClaimedJob]
+            do {
+                claimed = try await store.claimJobs(kinds: kinds, owner: owner, now: clock.now(), lease: lease, limit: batchSize)
+            } catch {
+                logger.error("claiming jobs failed; will retry", metadata: ["error": "\(error)"])
+                return ran
+            }
+            if claimed.isEmpty { return ran }
+            for job in claimed { await run(job) }
+            ran += claimed.count
+        }
+        return ran
+    }
+
+    private func run(_ job: ClaimedJob) async {
+        guard let handler = handlers[job.job.kind] else { return }
+        do {
+            switch try await handler.run(job) {
+            case .done(let next): try await store.completeJob(job, enqueueing: next, at: clock.now())
+            case .later(let due): try await store.retryJob(job, dueAt: due, error: nil)
+            }
+        } catch let lost as JobLeaseLost {
+            logger.warning("a job's lease ran out before it finished; its new holder runs it", metadata: ["job": "\(lost.jobID)"])
+        } catch {
+            let due = clock.now().adding(Self.backoff(attempt: job.attempts))
+            logger.warning(
+                "job failed; will retry", metadata: ["kind": "\(job.job.kind)", "attempt": "\(job.attempts)", "error": "\(error)"])
+            do {
+                try await store.retryJob(job, dueAt: due, error: "\(error)")
+            } catch {
+                logger.error("could not reschedule a failed job; its lease will run out", metadata: ["error": "\(error)"])
+            }
+        }
+    }
+
+    /// 2^attempt seconds, at most an hour.
+    public static func backoff(attempt: Int) -> Duration {
+        .seconds(min(3600, 1 << min(max(attempt, 1), 12)))
+    }
+}
