@@ -86,3 +86,31 @@ public struct APIKey: Sendable, Equatable, Codable {
         self.revokedAt = revokedAt
     }
 }
+
+extension Workspace {
+    /// A workspace's name: 1 to 200 characters, trimmed.
+    public static func name(_ raw: String) throws(DefinitionError) -> String {
+        let name = raw.trimmingASCIIWhitespace()
+        guard (1...200).contains(name.count) else { throw .invalid("'name' must be 1 to 200 characters") }
+        return name
+    }
+}
+
+extension WorkspaceSettings {
+    public static let maximumUniqueIdentityTypes = 20
+
+    /// Refuses settings no brand can mean: too many unique types, a type that is not an identity type, an offset that
+    /// is no real time zone's (whole quarter hours from −12:00 to +14:00).
+    public func validate() throws(DefinitionError) {
+        guard uniqueIdentityTypes.count <= Self.maximumUniqueIdentityTypes else {
+            throw .invalid("'uniqueIdentityTypes' must be an array of at most \(Self.maximumUniqueIdentityTypes) identity types")
+        }
+        if let type = uniqueIdentityTypes.first(where: { !IdentityRules.isValidType($0) }) {
+            throw .invalid("\"\(type)\" is not a valid identity type (lower snake case, optional ':namespace')")
+        }
+        guard Self.utcOffsetRange.contains(utcOffsetSeconds), utcOffsetSeconds % 900 == 0 else {
+            throw .invalid(
+                "'utcOffsetSeconds' must be a whole number of quarter hours between -43200 and 50400 (China: 28800)")
+        }
+    }
+}

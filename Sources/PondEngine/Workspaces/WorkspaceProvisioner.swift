@@ -24,8 +24,10 @@ public struct WorkspaceProvisioner: Sendable {
 
     /// A workspace with one admin key and one write key to start with.
     public func createWorkspace(name: String, settings: WorkspaceSettings = WorkspaceSettings()) async throws -> NewWorkspace {
+        try settings.validate()
         let workspace = Workspace(
-            id: "ws_" + KeySecret.randomToken(length: 12), name: name, settings: settings, createdAt: clock.now())
+            id: "ws_" + KeySecret.randomToken(length: 12), name: try Workspace.name(name), settings: settings,
+            createdAt: clock.now())
         try await store.createWorkspace(workspace)
         let admin = try await issueKey(workspaceID: workspace.id, kind: .admin, name: "default admin")
         let write = try await issueKey(workspaceID: workspace.id, kind: .write, name: "default write", source: "default")
@@ -49,10 +51,13 @@ public struct WorkspaceProvisioner: Sendable {
         return workspace
     }
 
-    /// Renames a workspace or changes its settings; returns it as saved.
+    /// Renames a workspace or changes its settings (refused, changing nothing, when the result is invalid); returns
+    /// it as saved.
     public func updateWorkspace(id: String, _ change: @Sendable (inout Workspace) -> Void) async throws -> Workspace {
         var workspace = try await workspace(id: id)
         change(&workspace)
+        workspace.name = try Workspace.name(workspace.name)
+        try workspace.settings.validate()
         try await store.updateWorkspace(workspace)
         return workspace
     }

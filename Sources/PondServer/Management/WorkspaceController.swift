@@ -47,9 +47,7 @@ struct WorkspaceController: Sendable {
     private func createWorkspace(_ request: Request) async throws -> Response {
         try root.require(request)
         let body = try BodyFields(try await request.jsonObject(), allowed: Self.workspaceFields).members
-        guard let name = body["name"]?.stringValue?.trimmingASCIIWhitespace(), !name.isEmpty, name.count <= 200 else {
-            throw APIError.badRequest("'name' is required (1 to 200 characters)")
-        }
+        guard let name = body["name"]?.stringValue else { throw APIError.badRequest("'name' is required (1 to 200 characters)") }
         let settings = WorkspaceSettings(
             uniqueIdentityTypes: try Self.uniqueTypes(body) ?? WorkspaceSettings.defaultUniqueIdentityTypes,
             utcOffsetSeconds: try Self.utcOffset(body) ?? WorkspaceSettings.defaultUTCOffsetSeconds)
@@ -67,9 +65,7 @@ struct WorkspaceController: Sendable {
         let offset = try Self.utcOffset(body)
         var name: String?
         if let value = body["name"] {
-            guard let text = value.stringValue?.trimmingASCIIWhitespace(), (1...200).contains(text.count) else {
-                throw APIError.badRequest("'name' must be 1 to 200 characters")
-            }
+            guard let text = value.stringValue else { throw APIError.badRequest("'name' must be 1 to 200 characters") }
             name = text
         }
         let workspace = try await provisioner.updateWorkspace(id: try context.workspaceID) { [name] workspace in
@@ -99,15 +95,15 @@ struct WorkspaceController: Sendable {
         return JSONResponse.make(Self.render(issued.key).adding(["secret": .string(issued.secret)]), status: .created)
     }
 
+    /// The members' shapes; their values are the provisioner's to check (`WorkspaceSettings.validate`).
     private static func uniqueTypes(_ body: [String: JSONValue]) throws -> [String]? {
         guard let value = body["uniqueIdentityTypes"] else { return nil }
-        guard let items = value.arrayValue, items.count <= 20 else {
+        guard let items = value.arrayValue else {
             throw APIError.badRequest("'uniqueIdentityTypes' must be an array of at most 20 identity types")
         }
         return try items.map { item in
-            guard let type = item.stringValue, IdentityRules.isValidType(type) else {
-                throw APIError.badRequest(
-                    "\(JSONWriter.string(item)) is not a valid identity type (lower snake case, optional ':namespace')")
+            guard let type = item.stringValue else {
+                throw APIError.badRequest("\(JSONWriter.string(item)) is not a valid identity type (lower snake case, optional ':namespace')")
             }
             return type
         }
@@ -115,13 +111,11 @@ struct WorkspaceController: Sendable {
 
     private static func utcOffset(_ body: [String: JSONValue]) throws -> Int? {
         guard let value = body["utcOffsetSeconds"] else { return nil }
-        guard case .int(let seconds) = value, WorkspaceSettings.utcOffsetRange.contains(Int(seconds)),
-            seconds % 900 == 0
-        else {
+        guard case .int(let seconds) = value, let offset = Int(exactly: seconds) else {
             throw APIError.badRequest(
                 "'utcOffsetSeconds' must be a whole number of quarter hours between -43200 and 50400 (China: 28800)")
         }
-        return Int(seconds)
+        return offset
     }
 
     static func render(_ workspace: Workspace) -> JSONValue {
