@@ -188,42 +188,6 @@ struct PostgresDatabaseTests {
             }
         }
 
-        @Test func insertReturningGivesTheGeneratedKey() async throws {
-            try await TestDatabases.withPostgres { db, _ in
-                let ids = try await db.write { sql in
-                    var ids: [Int64] = []
-                    for message in ["m1", "m2"] {
-                        let rows = try await sql.query("""
-                            INSERT INTO events (workspace_id, message_id, type, ts, received_at, source, channel, payload)
-                            VALUES (?, ?, 'track', 1, 2, 'api', 'server', '{}') RETURNING seq
-                            """, "ws", .text(message))
-                        ids.append(try rows[0].int(0))
-                    }
-                    return ids
-                }
-                #expect(ids == [1, 2])
-            }
-        }
-
-        @Test func rowCountsComeFromTheCommandTag() async throws {
-            try await TestDatabases.withPostgres { db, _ in
-                let counts = try await db.write { sql in
-                    let insert = """
-                        INSERT INTO workspaces (id, name, settings, created_at) VALUES (?, ?, '{}', 0)
-                        ON CONFLICT (id) DO NOTHING
-                        """
-                    return [
-                        try await sql.execute(insert, "w1", "one"),
-                        try await sql.execute(insert, "w1", "again"),
-                        try await sql.execute(insert, "w2", "two"),
-                        try await sql.execute("UPDATE workspaces SET name = upper(name)"),
-                        try await sql.execute("DELETE FROM workspaces WHERE id = ?", "w2"),
-                    ]
-                }
-                #expect(counts == [1, 0, 1, 2, 1])
-            }
-        }
-
         @Test func executeManyInsertsAThousandRowsAndCountsDuplicatesOnce() async throws {
             try await TestDatabases.withPostgres { db, _ in
                 // Rows 900…999 repeat the message ids of rows 0…99. Nulls and values share columns across rows:
@@ -249,36 +213,6 @@ struct PostgresDatabaseTests {
             }
         }
 
-        @Test func executeManyUpsertWithRepeatedKeysMatchesRowByRow() async throws {
-            try await TestDatabases.withPostgres { db, _ in
-                let rows: [[SQLValue]] = (0..<300).map { i in ["ws", .int(Int64(i % 7)), "k", .text("v\(i)"), .int(Int64(i))] }
-                let changed = try await db.write { sql in
-                    try await sql.executeMany("""
-                        INSERT INTO profile_traits (workspace_id, profile_id, key, value, ts) VALUES (?, ?, ?, ?, ?)
-                        ON CONFLICT (workspace_id, profile_id, key) DO UPDATE SET value = excluded.value, ts = excluded.ts
-                        """, rows)
-                }
-                #expect(changed == 300)
-                let traits = try await db.read {
-                    try await $0.query("SELECT profile_id, value FROM profile_traits ORDER BY profile_id")
-                }
-                #expect(try traits.map { try $0.text(1) } == (293..<300).sorted { $0 % 7 < $1 % 7 }.map { "v\($0)" })
-            }
-        }
-
-        @Test func executeManyRunsOtherStatementsOncePerRow() async throws {
-            try await TestDatabases.withPostgres { db, _ in
-                let changed = try await db.write { sql in
-                    try await sql.executeMany(
-                        "INSERT INTO workspaces (id, name, settings, created_at) VALUES (?, ?, '{}', 0)",
-                        (0..<5).map { [.text("w\($0)"), .text("n\($0)")] })
-                    return try await sql.executeMany(
-                        "UPDATE workspaces SET name = ? WHERE id = ?", [["x", "w1"], ["y", "w2"], ["z", "missing"]])
-                }
-                #expect(changed == 2)
-            }
-        }
-
         @Test func executeManySplitsBatchesAtTheBindLimit() async throws {
             try await TestDatabases.withPostgres(migrated: false) { db, _ in
                 let columns = (0..<80).map { "c\($0)" }
@@ -295,20 +229,6 @@ struct PostgresDatabaseTests {
                 #expect(changed == 1000)
                 let sum = try await db.read { try await $0.query("SELECT count(*), sum(c79) FROM wide") }
                 #expect(sum[0].values == [.int(1000), .double(Double((0..<1000).reduce(0) { $0 + $1 * 100 + 79 }))])
-            }
-        }
-
-        @Test func aWriteThatThrowsLeavesNothing() async throws {
-            struct Abort: Error {}
-            try await TestDatabases.withPostgres { db, _ in
-                await #expect(throws: Abort.self) {
-                    try await db.write { sql in
-                        try await sql.execute(insertWorkspace, "w", "n", 0)
-                        throw Abort()
-                    }
-                }
-                let count = try await db.read { try await $0.query("SELECT count(*) FROM workspaces") }
-                #expect(try count[0].int(0) == 0)
             }
         }
 
@@ -366,32 +286,6 @@ struct PostgresDatabaseTests {
                     try await db.read { try await $0.query("SELECT ?", .int(1), .int(2)) }
                 }
                 #expect(arity.contains("takes 1 values but was given 2"))
-            }
-        }
-
-        @Test func concurrentWritesFromManyTasksAllLand() async throws {
-            try await TestDatabases.withPostgres { db, _ in
-                _ = try await db.write { try await $0.execute(insertWorkspace, "w", "n", 0) }
-                try await withThrowingTaskGroup(of: Void.self) { group in
-                    for task in 0..<8 {
-                        group.addTask {
-                            for i in 0..<25 {
-                                try await db.write { sql in
-                                    try await sql.execute("UPDATE workspaces SET created_at = created_at + 1 WHERE id = 'w'")
-                                    try await sql.execute("""
-                                        INSERT INTO events (workspace_id, message_id, type, ts, received_at, source, channel, payload)
-                                        VALUES ('w', ?, 'track', 0, 0, 'api', 'server', '{}')
-                                        """, .text("t\(task)-\(i)"))
-                                }
-                            }
-                        }
-                    }
-                    try await group.waitForAll()
-                }
-                let totals = try await db.read { sql in
-                    try await sql.query("SELECT (SELECT created_at FROM workspaces), (SELECT count(*) FROM events)")
-                }
-                #expect(totals[0].values == [.int(200), .int(200)])
             }
         }
     }

@@ -78,6 +78,14 @@ public enum TestBackend: String, CaseIterable, Sendable, CustomStringConvertible
 
     public var description: String { rawValue }
 
+    /// A fresh, migrated database of this backend, for tests of the `SQLDatabase` seam itself.
+    public func withDatabase(_ body: (any SQLDatabase) async throws -> Void) async throws {
+        switch self {
+        case .sqlite: try await TestDatabases.withSQLite { try await body($0) }
+        case .postgres: try await TestDatabases.withPostgres { database, _ in try await body(database) }
+        }
+    }
+
     /// A store on a fresh database of this backend. On SQLite message ids settle every few events (65,536 by
     /// default), so every test also runs across settles of the ledger.
     public func withStore(_ body: (Store) async throws -> Void) async throws {

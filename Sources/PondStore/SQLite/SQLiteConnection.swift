@@ -189,18 +189,37 @@ struct SQLiteExecutor: SQLExecutor {
     let connection: SQLiteConnection
     /// The writer's; read transactions have none.
     var messageIDs: MessageIDLedger?
+    /// Set when a statement of the transaction fails, so that the transaction is rolled back even if the caller
+    /// caught the error — as Postgres does, which refuses to commit a transaction after a failed statement.
+    let failures = StatementFailures()
     var dialect: SQLDialect { .sqlite }
 
-    func execute(_ sql: String, _ binds: [SQLValue]) async throws -> Int { try connection.execute(sql, binds) }
-    func query(_ sql: String, _ binds: [SQLValue]) async throws -> [SQLRow] { try connection.query(sql, binds) }
-    func executeMany(_ sql: String, _ rows: [[SQLValue]]) async throws -> Int { try connection.executeMany(sql, rows) }
+    func execute(_ sql: String, _ binds: [SQLValue]) async throws -> Int { try noting { try connection.execute(sql, binds) } }
+    func query(_ sql: String, _ binds: [SQLValue]) async throws -> [SQLRow] { try noting { try connection.query(sql, binds) } }
+    func executeMany(_ sql: String, _ rows: [[SQLValue]]) async throws -> Int {
+        try noting { try connection.executeMany(sql, rows) }
+    }
 
     func forEachRow(_ sql: String, _ binds: [SQLValue], _ body: (borrowing SQLRowCursor) throws -> Void) async throws {
-        try connection.forEachRow(sql, binds) { try body(SQLRowCursor(source: .sqlite($0))) }
+        try noting { try connection.forEachRow(sql, binds) { try body(SQLRowCursor(source: .sqlite($0))) } }
+    }
+
+    private func noting<T>(_ statement: () throws -> T) throws -> T {
+        do {
+            return try statement()
+        } catch let error as StoreError {
+            failures.failed = true
+            throw error
+        }
     }
 
     func appendEvents(_ sql: String, _ rows: [[SQLValue]]) async throws -> Int {
         guard let messageIDs else { throw StoreError.database("events are appended in write transactions") }
-        return try messageIDs.append(sql, rows, on: connection)
+        return try noting { try messageIDs.append(sql, rows, on: connection) }
     }
+}
+
+/// Whether a statement of one transaction failed. Touched only by the task that holds the connection.
+final class StatementFailures: @unchecked Sendable {
+    var failed = false
 }

@@ -92,7 +92,12 @@ public final class SQLiteDatabase: SQLDatabase {
     private func writeLocked<T: Sendable>(_ body: @Sendable (any SQLExecutor) async throws -> T) async throws -> T {
         do {
             try writer.exec("BEGIN IMMEDIATE")
-            let result = try await body(SQLiteExecutor(connection: writer, messageIDs: messageIDs))
+            let executor = SQLiteExecutor(connection: writer, messageIDs: messageIDs)
+            let result = try await body(executor)
+            // A body that caught a failed statement's error and returned must not be told its writes are stored.
+            guard !executor.failures.failed else {
+                throw StoreError.database("the transaction was rolled back because a statement in it failed")
+            }
             try writer.exec("COMMIT")
             messageIDs.transactionEnded(committed: true)
             await writeLock.unlock()
