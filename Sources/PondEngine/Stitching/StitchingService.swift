@@ -131,6 +131,12 @@ public final class StitchingService: Service, Sendable {
         return requeued
     }
 
+    /// Events accepted but not stitched yet (by any node), and events set aside: what `/metrics` and `/healthz`
+    /// report. Reading them touches the database, so a node whose store is gone reports unhealthy.
+    public func backlog() async throws -> (pending: Int, setAside: Int) {
+        (try await store.pendingEventCount(), try await store.stitchFailureCount())
+    }
+
     /// Whether stitching keeps up: stalled once passes have failed without a success for `stallAfter`.
     public func status() async -> StitchingStatus {
         await health.status(now: clock.now(), stallAfter: stallAfter)

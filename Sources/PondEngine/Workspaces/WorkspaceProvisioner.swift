@@ -62,6 +62,11 @@ public struct WorkspaceProvisioner: Sendable {
         return workspace
     }
 
+    /// The live key a secret belongs to, or nil (unknown or revoked keys alike).
+    public func key(secret: String) async throws -> APIKey? {
+        try await store.key(secret: secret)
+    }
+
     /// The workspace's keys, revoked ones included (secrets are never stored, so never listed).
     public func keys(workspaceID: String) async throws -> [APIKey] {
         try await store.keys(workspaceID: workspaceID)

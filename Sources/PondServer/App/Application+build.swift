@@ -39,12 +39,11 @@ public func buildRouter(runtime: PondRuntime, configuration: ServerConfiguration
     let router = Router(context: APIRequestContext.self)
     router.add(middleware: ErrorMiddleware(logger: runtime.logger))
     router.add(middleware: MetricsMiddleware())
-    let keys = KeyCache(store: runtime.store, clock: runtime.clock)
+    let keys = KeyCache(provisioner: runtime.provisioner, clock: runtime.clock)
     let parser = MessageParser(limits: configuration.limits) { UUID().uuidString.lowercased() }
     let services = runtime.services
-    OperationsController(
-        store: runtime.store, stitcher: configuration.stitching ? runtime.stitcher : nil, registry: runtime.registry
-    ).register(on: router)
+    OperationsController(stitcher: runtime.stitcher, stitching: configuration.stitching, registry: runtime.registry)
+        .register(on: router)
     TrackingController(parser: parser, pipeline: runtime.pipeline, keys: keys, clock: runtime.clock).register(on: router)
     OpenAPIController().register(on: router)
     let workspaces = WorkspaceController(root: RootAuth(rootKey: configuration.rootKey), provisioner: runtime.provisioner, keys: keys)

@@ -1,5 +1,5 @@
 import PondCore
-import PondStore
+import PondEngine
 import Synchronization
 
 /// Remembers recent key look-ups for a few seconds.
@@ -13,13 +13,13 @@ final class KeyCache: Sendable {
         var expires: Instant
     }
 
-    private let store: Store
+    private let provisioner: WorkspaceProvisioner
     private let clock: any Clock
     private let ttlMilliseconds: Int64
     private let entries = Mutex<[String: Entry]>([:])
 
-    init(store: Store, clock: any Clock, ttlSeconds: Int = 10) {
-        self.store = store
+    init(provisioner: WorkspaceProvisioner, clock: any Clock, ttlSeconds: Int = 10) {
+        self.provisioner = provisioner
         self.clock = clock
         self.ttlMilliseconds = Int64(ttlSeconds) * 1000
     }
@@ -27,7 +27,7 @@ final class KeyCache: Sendable {
     func key(secret: String) async throws -> APIKey? {
         let now = clock.now()
         if let hit = entries.withLock({ $0[secret] }), hit.expires > now { return hit.key }
-        let key = try await store.key(secret: secret)
+        let key = try await provisioner.key(secret: secret)
         entries.withLock { entries in
             if entries.count > 10_000 { entries.removeAll() }
             entries[secret] = Entry(key: key, expires: now.adding(milliseconds: ttlMilliseconds))

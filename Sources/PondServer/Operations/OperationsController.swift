@@ -1,21 +1,20 @@
 import Hummingbird
 import PondCore
 import PondEngine
-import PondStore
 import Prometheus
 
 /// `/healthz` for load balancers and `/metrics` for Prometheus.
 struct OperationsController: Sendable {
-    let store: Store
-    /// This node's stitcher, when it runs one: a stalled stitcher makes the node unhealthy.
-    let stitcher: StitchingService?
+    let stitcher: StitchingService
+    /// Whether this node runs the stitcher: only then does a stalled one make the node unhealthy.
+    let stitching: Bool
     let registry: PrometheusCollectorRegistry
     let pending: Gauge
     let setAside: Gauge
 
-    init(store: Store, stitcher: StitchingService?, registry: PrometheusCollectorRegistry) {
-        self.store = store
+    init(stitcher: StitchingService, stitching: Bool, registry: PrometheusCollectorRegistry) {
         self.stitcher = stitcher
+        self.stitching = stitching
         self.registry = registry
         self.pending = registry.makeGauge(name: "pond_events_pending", help: "Events accepted but not yet stitched to a profile")
         self.setAside = registry.makeGauge(
@@ -24,10 +23,10 @@ struct OperationsController: Sendable {
 
     func register(on router: Router<APIRequestContext>) {
         router.get("/healthz") { _, _ in
-            // Touches the database, so a node whose store is gone reports unhealthy.
-            let backlog = try await store.pendingEventCount()
+            let backlog = try await stitcher.backlog().pending
             var body: [String: JSONValue] = ["status": "ok", "pendingEvents": .int(Int64(backlog))]
-            guard let status = await stitcher?.status(), status.stalled else { return JSONResponse.make(.object(body)) }
+            let status = await stitcher.status()
+            guard stitching, status.stalled else { return JSONResponse.make(.object(body)) }
             body["status"] = "stalled"
             body["stitching"] = [
                 "status": "stalled", "error": .string(status.lastError ?? ""),
@@ -36,8 +35,9 @@ struct OperationsController: Sendable {
             return JSONResponse.make(.object(body), status: .serviceUnavailable)
         }
         router.get("/metrics") { _, _ in
-            pending.set(Double(try await store.pendingEventCount()))
-            setAside.set(Double(try await store.stitchFailureCount()))
+            let backlog = try await stitcher.backlog()
+            pending.set(Double(backlog.pending))
+            setAside.set(Double(backlog.setAside))
             return Response(
                 status: .ok, headers: [.contentType: "text/plain; version=0.0.4; charset=utf-8"],
                 body: ResponseBody(byteBuffer: ByteBuffer(bytes: registry.emitToBuffer())))
