@@ -21,7 +21,7 @@ struct DefinitionContext: Sendable {
     func catalog(_ workspaceID: String) async throws -> RuleCatalog {
         let rfm = try await store.model(.rfm, workspaceID: workspaceID, default: RFMConfiguration(), state: RFMState.self)
         return RuleCatalog(
-            tags: Set(try await store.tags(workspaceID: workspaceID).map(\.name)),
+            tags: try await store.tagNames(workspaceID: workspaceID),
             layers: SegmentRule.layerVocabulary(rfm.config.layers.rules.map(\.layer)),
             segments: try await store.segments(workspaceID: workspaceID),
             tagRules: try await store.tagRules(workspaceID: workspaceID))

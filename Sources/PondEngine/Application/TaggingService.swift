@@ -128,7 +128,7 @@ public struct TaggingService: Sendable {
         guard everyRow.count <= Self.maximumTagsPerRequest else {
             throw DefinitionError.invalid("at most \(Self.maximumTagsPerRequest) '?tag=' parameters")
         }
-        let known = Set(try await store.tags(workspaceID: workspaceID).map(\.name))
+        let known = try await store.tagNames(workspaceID: workspaceID)
         if let unknown = everyRow.first(where: { !known.contains($0) }) { throw DefinitionError.unknownTag(unknown) }
         if let reference, !(1...200).contains(reference.count) {
             throw DefinitionError.invalid("'sourceRef' must be 1 to 200 characters")

@@ -69,6 +69,13 @@ extension Store {
         }
     }
 
+    /// The names of the defined tags, without counting their holders (what checking a rule needs).
+    public func tagNames(workspaceID: String) async throws -> Set<String> {
+        try await database.read { db in
+            Set(try await db.query("SELECT name FROM tags WHERE workspace_id = ?", .text(workspaceID)).map { try $0.text(0) })
+        }
+    }
+
     /// Which of `names` are defined tags.
     public func existingTags(workspaceID: String, names: Set<String>) async throws -> Set<String> {
         guard !names.isEmpty else { return [] }
