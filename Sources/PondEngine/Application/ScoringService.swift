@@ -21,7 +21,7 @@ public struct ScoringService: Sendable {
         try await store.model(.rfm, workspaceID: workspaceID, default: RFMConfiguration(), state: RFMState.self)
     }
 
-    public struct RFMRun: Sendable {
+    public struct RFMRunReport: Sendable {
         public var scored: Int
         public var layerChanges: Int
         public var requeued: Int
@@ -31,7 +31,7 @@ public struct ScoringService: Sendable {
     /// Stores a valid configuration and runs. Refused with the configuration error's code (`rfm_invalid_window`,
     /// `rfm_incomplete_layers`, …) when invalid, and with `rfm_layer_in_use` when a segment or auto-tag rule names a
     /// layer the new map no longer has.
-    public func saveRFM(workspaceID: String, _ config: RFMConfiguration) async throws -> RFMRun {
+    public func saveRFM(workspaceID: String, _ config: RFMConfiguration) async throws -> RFMRunReport {
         do {
             try config.validate()
         } catch {
@@ -52,10 +52,10 @@ public struct ScoringService: Sendable {
     }
 
     /// A full run. The run itself only rescores; profiles whose score or layer changed are then queued.
-    public func runRFM(workspaceID: String) async throws -> RFMRun {
+    public func runRFM(workspaceID: String) async throws -> RFMRunReport {
         let result = try await intelligence.runRFM(workspaceID: workspaceID)
         try await store.queueProfiles(workspaceID: workspaceID, result.moved, at: definitions.clock.now())
-        return RFMRun(
+        return RFMRunReport(
             scored: result.scored, layerChanges: result.layerChanges, requeued: result.moved.count,
             computedAt: try await rfm(workspaceID: workspaceID).state?.computedAt)
     }
@@ -80,7 +80,7 @@ public struct ScoringService: Sendable {
             .lifecycle, workspaceID: workspaceID, default: LifecycleConfiguration(), state: LifecycleState.self)
     }
 
-    public struct LifecycleRun: Sendable {
+    public struct LifecycleRunReport: Sendable {
         public var stageChanges: Int
         public var backfilled: Int
         public var state: LifecycleState?
@@ -88,7 +88,7 @@ public struct ScoringService: Sendable {
 
     /// Stores a valid configuration and runs (on a workspace never evaluated, that first evaluates every profile).
     /// Refused with the configuration error's code (`lifecycle_invalid_dormancy`, …) when invalid.
-    public func saveLifecycle(workspaceID: String, _ config: LifecycleConfiguration) async throws -> LifecycleRun {
+    public func saveLifecycle(workspaceID: String, _ config: LifecycleConfiguration) async throws -> LifecycleRunReport {
         do {
             try config.validate()
         } catch {
@@ -98,9 +98,9 @@ public struct ScoringService: Sendable {
         return try await runLifecycle(workspaceID: workspaceID)
     }
 
-    public func runLifecycle(workspaceID: String) async throws -> LifecycleRun {
+    public func runLifecycle(workspaceID: String) async throws -> LifecycleRunReport {
         let result = try await intelligence.runLifecycle(workspaceID: workspaceID)
-        return LifecycleRun(
+        return LifecycleRunReport(
             stageChanges: result.stageChanges, backfilled: result.backfilled,
             state: try await lifecycle(workspaceID: workspaceID).state)
     }

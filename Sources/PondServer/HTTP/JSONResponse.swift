@@ -49,9 +49,11 @@ extension Request {
     }
 
     /// `?after=`: a non-negative cursor an endpoint returned earlier.
-    func cursor(_ name: String = "after", _ what: String = "a cursor returned by this endpoint") throws -> Int64? {
-        try query(name).map { text in
-            guard let value = Int64(text), value >= 0 else { throw APIError.badRequest("'\(name)' must be \(what)") }
+    func cursor() throws -> Int64? {
+        try query("after").map { text in
+            guard let value = Int64(text), value >= 0 else {
+                throw APIError.badRequest("'after' must be a cursor returned by this endpoint")
+            }
             return value
         }
     }

@@ -64,7 +64,7 @@ struct LifecycleController: Sendable {
         ])
     }
 
-    private static func render(_ run: ScoringService.LifecycleRun) -> JSONValue {
+    private static func render(_ run: ScoringService.LifecycleRunReport) -> JSONValue {
         [
             "stageChanges": .int(Int64(run.stageChanges)), "backfilledProfiles": .int(Int64(run.backfilled)),
             "dormantAfterDays": run.state.map { .int(Int64($0.dormantAfterDays)) } ?? .null,

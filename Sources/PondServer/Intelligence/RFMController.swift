@@ -72,7 +72,7 @@ struct RFMController: Sendable {
         ])
     }
 
-    private static func render(_ run: ScoringService.RFMRun) -> JSONValue {
+    private static func render(_ run: ScoringService.RFMRunReport) -> JSONValue {
         [
             "scoredProfiles": .int(Int64(run.scored)), "layerChanges": .int(Int64(run.layerChanges)),
             "requeuedProfiles": .int(Int64(run.requeued)), "computedAt": run.computedAt?.json ?? .null,
