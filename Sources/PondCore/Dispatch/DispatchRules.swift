@@ -70,6 +70,13 @@ public struct DispatchRules: Sendable {
         return .defer(until: until, reason: reason)
     }
 
+    /// What the consent ledger's state on the message's channel says about it, alone: the check a hand-over repeats
+    /// just before a message decided earlier reaches its channel, so a revocation committed in between still
+    /// stops it. Nil when it may go.
+    public func consentRefusal(_ request: DispatchRequest, consent: ChannelConsent) -> DispatchReason? {
+        policy.consent[request.category].refusal(consent)
+    }
+
     /// Deliveries before this instant cannot change a decision made at `now` or later, whatever the profile's
     /// offset: the store loads the history from here. `now` itself when no rule reads the history.
     public func historyStart(now: Instant) -> Instant {

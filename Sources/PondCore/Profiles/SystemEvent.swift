@@ -44,3 +44,22 @@ public struct SystemEvent: Sendable, Equatable {
             ])
     }
 }
+
+extension SystemEvent {
+    public static let consentGranted = "Consent Granted"
+    public static let consentRevoked = "Consent Revoked"
+
+    /// A consent answer on the timeline: what was answered, on which channel, under which notice, from where.
+    /// Evidence stays in the ledger: it may hold a form submission or a phone number, which the timeline — read
+    /// by every operator and exported to audiences — has no need of.
+    public static func consent(_ record: ConsentRecord, profileID: Int64) -> SystemEvent {
+        var properties: [String: JSONValue] = [
+            "purpose": .string(record.purpose.rawValue), "channel": .string(record.channel.rawValue),
+            "source": .string(record.entry.source),
+        ]
+        if let notice = record.entry.noticeVersion { properties["noticeVersion"] = .string(notice) }
+        return SystemEvent(
+            profileID: profileID, name: record.entry.action == .grant ? consentGranted : consentRevoked,
+            properties: properties)
+    }
+}

@@ -11,6 +11,8 @@ public struct ApplicationServices: Sendable {
     public let segments: SegmentService
     public let scoring: ScoringService
     public let profiles: ProfileService
+    public let consent: ConsentService
+    public let dispatch: DispatchService
 
     public init(store: Store, clock: any Clock, intelligence: IntelligenceService) {
         let definitions = DefinitionContext(store: store, clock: clock)
@@ -19,5 +21,7 @@ public struct ApplicationServices: Sendable {
         segments = SegmentService(definitions: definitions, intelligence: intelligence)
         scoring = ScoringService(definitions: definitions, intelligence: intelligence)
         profiles = ProfileService(definitions: definitions)
+        consent = ConsentService(definitions: definitions)
+        dispatch = DispatchService(store: store, clock: clock)
     }
 }

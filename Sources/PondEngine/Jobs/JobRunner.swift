@@ -16,6 +16,9 @@ public enum JobOutcome: Sendable, Equatable {
     case done(next: [NewJob])
     /// Not now: due again at the given time (a deferral, a channel's rate limit), without counting as a failure.
     case later(Instant)
+    /// The handler completed the job itself, in the transaction that recorded its work (`Store.completeJob` inside
+    /// a store operation), so that the work and the completion commit together or not at all.
+    case completed
 }
 
 /// Claims due jobs for its handlers and runs them, on every node: the queue's leases keep two nodes off one job.
@@ -48,6 +51,7 @@ public final class JobRunner: Service, Sendable {
         self.pollInterval = pollInterval
         self.logger = logger
         (wakeups, wake) = AsyncStream.makeStream(of: Void.self, bufferingPolicy: .bufferingNewest(1))
+        store.jobsQueued.subscribe { [wake] in wake.yield() }
     }
 
     /// Asks for due jobs to be run soon; cheap, and repeated calls coalesce.
@@ -94,6 +98,7 @@ public final class JobRunner: Service, Sendable {
             switch try await handler.run(job) {
             case .done(let next): try await store.completeJob(job, enqueueing: next, at: clock.now())
             case .later(let due): try await store.retryJob(job, dueAt: due, error: nil)
+            case .completed: break
             }
         } catch let lost as JobLeaseLost {
             logger.warning("a job's lease ran out before it finished; its new holder runs it", metadata: ["job": "\(lost.jobID)"])

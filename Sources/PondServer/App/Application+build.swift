@@ -61,6 +61,8 @@ public func buildRouter(runtime: PondRuntime, configuration: ServerConfiguration
     SegmentMemberController(segments: services.segments).register(on: api)
     RFMController(scoring: services.scoring).register(on: api)
     LifecycleController(scoring: services.scoring).register(on: api)
+    ConsentController(consent: services.consent).register(on: api)
+    DispatchController(dispatch: services.dispatch, profiles: services.profiles).register(on: api)
     router.add(middleware: MethodNotAllowedMiddleware<APIRequestContext>(routes: router.routes))
     return router
 }
@@ -76,7 +78,8 @@ public func buildApplication(
         server: GuardedHTTP1Channel.builder(limits: configuration.connections),
         configuration: .init(address: .hostname(configuration.host, port: configuration.port), serverName: "pond"),
         services: (configuration.stitching ? [runtime.stitcher] : [])
-            + (configuration.stitching && configuration.intelligence ? [runtime.intelligence] : []) + services,
+            + (configuration.stitching && configuration.intelligence ? [runtime.intelligence] : []) + [runtime.jobs]
+            + services,
         onServerRunning: { channel in await onServerRunning(channel.localAddress?.port ?? configuration.port) },
         logger: runtime.logger)
 }

@@ -16,6 +16,8 @@ public struct PondRuntime: Sendable {
     public let provisioner: WorkspaceProvisioner
     /// What every front door calls.
     public let services: ApplicationServices
+    /// Runs the durable jobs on every node: the dispatcher's timers and channel hand-overs.
+    public let jobs: JobRunner
     public let registry: PrometheusCollectorRegistry
     public let metrics: IngestMetrics
     public let logger: Logger
@@ -23,7 +25,8 @@ public struct PondRuntime: Sendable {
     public init(
         store: Store, clock: any Clock = SystemClock(), registry: PrometheusCollectorRegistry = PrometheusCollectorRegistry(),
         pipeline configuration: IngestPipeline.Configuration = .init(), sweepInterval: Duration = .seconds(3600),
-        sweepOnStart: Bool = true, logger: Logger
+        sweepOnStart: Bool = true, channels: (any DeliveryChannels)? = nil, sendRate: SendRate = SendRate { _, _ in nil },
+        owner: String = "pond-\(UInt64.random(in: 0...UInt64.max))", logger: Logger
     ) {
         let metrics = IngestMetrics(factory: PrometheusMetricsFactory(registry: registry))
         let intelligence = IntelligenceService(
@@ -38,7 +41,16 @@ public struct PondRuntime: Sendable {
         self.stitcher = stitcher
         self.pipeline = IngestPipeline(store: store, configuration: configuration, metrics: metrics) { stitcher.notify() }
         self.provisioner = WorkspaceProvisioner(store: store, clock: clock)
-        self.services = ApplicationServices(store: store, clock: clock, intelligence: intelligence)
+        let services = ApplicationServices(store: store, clock: clock, intelligence: intelligence)
+        self.services = services
+        self.jobs = JobRunner(
+            store: store, clock: clock, owner: owner,
+            handlers: [
+                DecideAgainJob(dispatch: services.dispatch),
+                DeliveryJob(
+                    dispatch: services.dispatch, channels: channels ?? SandboxChannels(store: store, clock: clock),
+                    rate: sendRate),
+            ], logger: logger)
         self.logger = logger
     }
 }

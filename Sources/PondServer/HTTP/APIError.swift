@@ -34,6 +34,8 @@ public enum APIErrorCode: String, Sendable, CaseIterable {
             .union(RFMConfigurationError.Code.allCases.map(\.rawValue))
             .union(LifecycleConfigurationError.Code.allCases.map(\.rawValue))
             .union(IngestError.Code.allCases.map(\.rawValue))
+            .union(ConsentError.Code.allCases.map(\.rawValue))
+            .union(DispatchPolicyError.Code.allCases.map(\.rawValue))
     }
 }
 

@@ -185,6 +185,7 @@ enum Migrations {
             """),
         Migration(name: "008_stitch_failures", sql: stitchFailures(integer: "INTEGER")),
         Migration(name: "009_jobs", sql: jobs(id: "INTEGER PRIMARY KEY", integer: "INTEGER")),
+        Migration(name: "010_consent_and_dispatch", sql: consentAndDispatch(id: "INTEGER PRIMARY KEY", integer: "INTEGER")),
     ]
 
     /// Events stitching set aside because a pass including them failed on their data (see
@@ -199,6 +200,51 @@ enum Migrations {
             payload TEXT NOT NULL, attempts INTEGER NOT NULL DEFAULT 0, lease_owner TEXT, lease_until \(integer),
             last_error TEXT, created_at \(integer) NOT NULL, UNIQUE (workspace_id, kind, job_key));
         CREATE INDEX jobs_due ON jobs (due_at, id);
+        """
+    }
+
+    /// The consent ledger and the dispatcher's records (`Store+Consent`, `Store+Dispatch`):
+    /// - `consent_entries`: every answer ever recorded, never changed (the audit trail PIPL asks for), against the
+    ///   profile it was given through; `import_key` makes a bulk import idempotent;
+    /// - `consent_states`: per profile, purpose and channel, the latest answer (`ConsentLedger`); a cluster's state
+    ///   is read over its members, so merges and unmerges rewrite nothing here. `profile_consents` keeps the
+    ///   per-purpose summary that segment conditions read, for the cluster root;
+    /// - `messages`: one row per message asked for, keyed by its idempotency key, so a retried request never sends
+    ///   twice; `sent_at` (set when the dispatcher lets it go) is the history caps and the marketing share count,
+    ///   read by `messages_history` for one cluster's recent window;
+    /// - `dispatch_decisions`: every decision with its reason, in order (the decision log);
+    /// - `sandbox_deliveries`: what the sandbox channel delivered, for the API to list.
+    static func consentAndDispatch(id: String, integer: String) -> String {
+        """
+        CREATE TABLE consent_entries (
+            id \(id), workspace_id TEXT NOT NULL, profile_id \(integer) NOT NULL, purpose TEXT NOT NULL,
+            channel TEXT NOT NULL, action TEXT NOT NULL, at \(integer) NOT NULL, notice_version TEXT, source TEXT NOT NULL,
+            evidence TEXT, recorded_at \(integer) NOT NULL, import_key TEXT);
+        CREATE INDEX consent_entries_profile ON consent_entries (workspace_id, profile_id, id);
+        CREATE UNIQUE INDEX consent_entries_import ON consent_entries (workspace_id, import_key) WHERE import_key IS NOT NULL;
+        CREATE TABLE consent_states (
+            workspace_id TEXT NOT NULL, profile_id \(integer) NOT NULL, purpose TEXT NOT NULL, channel TEXT NOT NULL,
+            entry_id \(integer) NOT NULL, action TEXT NOT NULL, at \(integer) NOT NULL, notice_version TEXT,
+            source TEXT NOT NULL, evidence TEXT, PRIMARY KEY (workspace_id, profile_id, purpose, channel));
+        CREATE TABLE messages (
+            workspace_id TEXT NOT NULL, message_key TEXT NOT NULL, profile_id \(integer) NOT NULL, channel TEXT NOT NULL,
+            category TEXT NOT NULL, origin TEXT NOT NULL, origin_ref TEXT, content TEXT NOT NULL, status TEXT NOT NULL,
+            reason TEXT, created_at \(integer) NOT NULL, expires_at \(integer), decided_at \(integer), due_at \(integer),
+            sent_at \(integer), finished_at \(integer), deferrals INTEGER NOT NULL DEFAULT 0, address TEXT, provider_id TEXT,
+            error TEXT,
+            PRIMARY KEY (workspace_id, message_key));
+        CREATE INDEX messages_history ON messages (workspace_id, profile_id, sent_at) WHERE sent_at IS NOT NULL;
+        CREATE INDEX messages_origin ON messages (workspace_id, origin, origin_ref);
+        CREATE TABLE dispatch_decisions (
+            id \(id), workspace_id TEXT NOT NULL, message_key TEXT NOT NULL, profile_id \(integer) NOT NULL,
+            channel TEXT NOT NULL, category TEXT NOT NULL, decision TEXT NOT NULL, reason TEXT, until \(integer),
+            decided_at \(integer) NOT NULL);
+        CREATE INDEX dispatch_decisions_workspace ON dispatch_decisions (workspace_id, id);
+        CREATE INDEX dispatch_decisions_profile ON dispatch_decisions (workspace_id, profile_id, id);
+        CREATE TABLE sandbox_deliveries (
+            id \(id), workspace_id TEXT NOT NULL, message_key TEXT NOT NULL, profile_id \(integer) NOT NULL,
+            channel TEXT NOT NULL, category TEXT NOT NULL, address TEXT, content TEXT NOT NULL,
+            delivered_at \(integer) NOT NULL, UNIQUE (workspace_id, message_key));
         """
     }
 
@@ -363,6 +409,7 @@ enum Migrations {
         Migration(name: "005_profiles_merged", sql: mergedProfilesIndex),
         Migration(name: "006_stitch_failures", sql: stitchFailures(integer: "BIGINT")),
         Migration(name: "007_jobs", sql: jobs(id: "BIGSERIAL PRIMARY KEY", integer: "BIGINT")),
+        Migration(name: "008_consent_and_dispatch", sql: consentAndDispatch(id: "BIGSERIAL PRIMARY KEY", integer: "BIGINT")),
     ]
 
     /// The facts of `events` rows, for `INSERT INTO event_facts`.

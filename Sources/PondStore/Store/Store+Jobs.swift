@@ -50,7 +50,9 @@ extension Store {
     @discardableResult
     public func enqueue(_ jobs: [NewJob], at now: Instant) async throws -> Int {
         guard !jobs.isEmpty else { return 0 }
-        return try await database.write { db in try await Self.enqueue(db, jobs, at: now) }
+        let added = try await database.write { db in try await Self.enqueue(db, jobs, at: now) }
+        jobsQueued.signal()
+        return added
     }
 
     static func enqueue(_ db: any SQLExecutor, _ jobs: [NewJob], at now: Instant) async throws -> Int {
@@ -101,6 +103,7 @@ extension Store {
             try await Self.completeJob(db, claimed)
             _ = try await Self.enqueue(db, next, at: now)
         }
+        if !next.isEmpty { jobsQueued.signal() }
     }
 
     /// For store operations that complete a job together with their own writes.

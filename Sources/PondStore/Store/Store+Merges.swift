@@ -75,6 +75,7 @@ extension Store {
             try await db.execute(
                 "UPDATE merges SET undone_at = ?, undone_by = ? WHERE workspace_id = ? AND id = ?",
                 at.sql, .text(actor), ws, .int(mergeID))
+            try await Self.refreshConsentSummaries(db, workspaceID, roots: [root, merge.mergedID])
             try await Self.queueProfileWork(db, workspaceID, [root, merge.mergedID], at: at)
             var undone = merge
             undone.undoneAt = at

@@ -9,6 +9,8 @@ extension Store {
     public enum Model: String, Sendable {
         case rfm
         case lifecycle
+        /// The dispatch policy (`DispatchPolicy`): configuration only, nothing learned.
+        case dispatch
     }
 
     /// The configuration and state of a model, decoded; defaults when the brand never saved one.

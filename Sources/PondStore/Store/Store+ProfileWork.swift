@@ -79,18 +79,12 @@ extension Store {
             db, workspaceID,
             segments.map { SegmentChange(segmentID: $0, profileID: merged, entered: false, reason: "merged into profile \(survivor)") },
             at: at)
-        // A refusal anywhere in the cluster stands: consent is only as wide as the narrowest answer on record.
-        try await db.execute(
-            """
-            INSERT INTO profile_consents (workspace_id, profile_id, purpose, granted, updated_at)
-            SELECT workspace_id, ?, purpose, granted, updated_at FROM profile_consents
-            WHERE workspace_id = ? AND profile_id = ?
-            ON CONFLICT (workspace_id, profile_id, purpose) DO UPDATE SET
-                granted = CASE WHEN excluded.granted = 0 THEN 0 ELSE profile_consents.granted END
-            """, .int(survivor), ws, .int(merged))
         for table in ["rfm_scores", "profile_stages", "profile_consents", "segment_members"] {
             try await db.execute("DELETE FROM \(table) WHERE workspace_id = ? AND profile_id = ?", ws, .int(merged))
         }
+        // The ledger's answers stay with the members they were given through; the cluster now answers as its
+        // latest member (`ConsentLedger`).
+        try await refreshConsentSummaries(db, workspaceID, roots: [survivor])
     }
 }
 

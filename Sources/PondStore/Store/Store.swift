@@ -8,6 +8,8 @@ public final class Store: Sendable {
     public let database: any SQLDatabase
     /// Signalled after each commit that queued profiles for re-evaluation (`profile_work`).
     public let profileWorkQueued = ChangeSignal()
+    /// Signalled after each commit that queued jobs due now or later (`jobs`): job runners wake and claim.
+    public let jobsQueued = ChangeSignal()
 
     public init(database: any SQLDatabase) {
         self.database = database
