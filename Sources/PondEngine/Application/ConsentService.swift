@@ -87,6 +87,12 @@ public struct ConsentService: Sendable {
         public var duplicates = 0
         /// Rows older than the answer on record: kept in the history, changing nothing.
         public var superseded = 0
+
+        public init(recorded: Int = 0, duplicates: Int = 0, superseded: Int = 0) {
+            self.recorded = recorded
+            self.duplicates = duplicates
+            self.superseded = superseded
+        }
     }
 
     /// Imports a brand's existing consent records, all or nothing: every row is checked and its profile found

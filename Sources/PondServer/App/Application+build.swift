@@ -16,12 +16,16 @@ public struct ServerConfiguration: Sendable {
     public var stitching: Bool
     /// Whether this process keeps tags, RFM, lifecycle stages and segments current (with stitching on).
     public var intelligence: Bool
+    /// Whether this process runs the durable job queue: the dispatcher's timers and channel hand-overs (and the
+    /// journeys to come). Every node may: the queue's leases keep two off one job.
+    public var jobs: Bool
     public var connections: ConnectionLimits
 
     public init(
         host: String = "127.0.0.1", port: Int = 8080, rootKey: String? = nil, limits: MessageParser.Limits = .init(),
-        stitching: Bool = true, intelligence: Bool = true, connections: ConnectionLimits = .init()
+        stitching: Bool = true, intelligence: Bool = true, jobs: Bool = true, connections: ConnectionLimits = .init()
     ) {
+        self.jobs = jobs
         self.connections = connections
         self.intelligence = intelligence
         self.host = host
@@ -78,8 +82,8 @@ public func buildApplication(
         server: GuardedHTTP1Channel.builder(limits: configuration.connections),
         configuration: .init(address: .hostname(configuration.host, port: configuration.port), serverName: "pond"),
         services: (configuration.stitching ? [runtime.stitcher] : [])
-            + (configuration.stitching && configuration.intelligence ? [runtime.intelligence] : []) + [runtime.jobs]
-            + services,
+            + (configuration.stitching && configuration.intelligence ? [runtime.intelligence] : [])
+            + (configuration.jobs ? [runtime.jobs] : []) + services,
         onServerRunning: { channel in await onServerRunning(channel.localAddress?.port ?? configuration.port) },
         logger: runtime.logger)
 }

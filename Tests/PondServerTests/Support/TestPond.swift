@@ -37,7 +37,8 @@ struct TestPond: Sendable {
                 writeKey: created.writeKey.secret)
             let app = buildApplication(
                 runtime: runtime,
-                configuration: ServerConfiguration(rootKey: rootKey, limits: limits, stitching: stitching, intelligence: false))
+                configuration: ServerConfiguration(
+                    rootKey: rootKey, limits: limits, stitching: stitching, intelligence: false, jobs: stitching))
             try await app.test(.router) { client in try await body(pond, OpenAPICheckedClient(client: client)) }
         }
     }
