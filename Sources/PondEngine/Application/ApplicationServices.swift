@@ -14,14 +14,15 @@ public struct ApplicationServices: Sendable {
     public let consent: ConsentService
     public let dispatch: DispatchService
 
-    public init(store: Store, clock: any Clock, intelligence: IntelligenceService) {
+    /// `publicURL`: where customers reach this server (the unsubscribe links in messages point there).
+    public init(store: Store, clock: any Clock, intelligence: IntelligenceService, publicURL: String = "http://127.0.0.1:8080") {
         let definitions = DefinitionContext(store: store, clock: clock)
         tags = TagService(definitions: definitions, intelligence: intelligence)
         tagging = TaggingService(definitions: definitions)
         segments = SegmentService(definitions: definitions, intelligence: intelligence)
         scoring = ScoringService(definitions: definitions, intelligence: intelligence)
         profiles = ProfileService(definitions: definitions)
-        consent = ConsentService(definitions: definitions)
+        consent = ConsentService(definitions: definitions, links: UnsubscribeLinks(store: store, clock: clock, publicURL: publicURL))
         dispatch = DispatchService(store: store, clock: clock)
     }
 }

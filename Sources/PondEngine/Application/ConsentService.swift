@@ -1,3 +1,4 @@
+import Foundation
 import PondCore
 import PondStore
 
@@ -7,6 +8,7 @@ import PondStore
 /// in one transaction; a revocation binds every dispatch decision that commits after it.
 public struct ConsentService: Sendable {
     let definitions: DefinitionContext
+    public let links: UnsubscribeLinks
 
     public static let maximumRecordsPerImport = 10_000
 
@@ -63,6 +65,38 @@ public struct ConsentService: Sendable {
             workspaceID: workspaceID, profileID: profileID,
             Answer(purpose: purpose.rawValue, channel: channel.rawValue, action: "revoke", source: source, evidence: evidence)
         ).0
+    }
+
+    /// An unsubscribe link followed: revokes marketing on the link's channel for its customer. Nil for a token this
+    /// server did not sign (or whose customer is gone): the caller shows the same page either way, so a forged link
+    /// learns nothing.
+    public func unsubscribe(token: String) async throws -> UnsubscribeToken? {
+        guard let claims = try await links.verify(token),
+            try await store.rootProfileID(workspaceID: claims.workspaceID, profileID: claims.profileID) != nil
+        else { return nil }
+        _ = try await revoke(
+            workspaceID: claims.workspaceID, profileID: claims.profileID, purpose: .marketing, channel: claims.channel,
+            source: "unsubscribe link", evidence: token)
+        return claims
+    }
+
+    /// A customer's reply on a channel (an SMS uplink, a WeCom message): `TD`, `退订` and the other
+    /// `UnsubscribeKeywords` revoke marketing on that channel at once; anything else changes nothing. Returns whether
+    /// it unsubscribed. `from` names the sender by identity (`phone:138…`); `messageID` is kept as the evidence.
+    public func reply(workspaceID: String, channel: ChannelID, from: String, text: String, messageID: String?) async throws -> Bool {
+        guard UnsubscribeKeywords.matches(text) else { return false }
+        let identity: Identity
+        do { identity = try Identity.parse(from) } catch {
+            throw DefinitionError(.invalid, .invalidIdentity, "'from': \(error)")
+        }
+        guard let profile = try await store.profileID(workspaceID: workspaceID, identity: identity) else {
+            throw DefinitionError.notFound("profile with \(identity)")
+        }
+        _ = try await revoke(
+            workspaceID: workspaceID, profileID: profile, purpose: .marketing, channel: channel,
+            source: "reply \(text.trimmingCharacters(in: .whitespacesAndNewlines).prefix(20))",
+            evidence: messageID.map { "message \($0)" })
+        return true
     }
 
     /// One row of a bulk import: a profile by id or identity (`type:value`), an answer, and the key that makes

@@ -50,6 +50,7 @@ public func buildRouter(runtime: PondRuntime, configuration: ServerConfiguration
         .register(on: router)
     TrackingController(parser: parser, pipeline: runtime.pipeline, keys: keys, clock: runtime.clock).register(on: router)
     OpenAPIController().register(on: router)
+    UnsubscribeController(consent: services.consent).register(on: router)
     let workspaces = WorkspaceController(root: RootAuth(rootKey: configuration.rootKey), provisioner: runtime.provisioner, keys: keys)
     workspaces.register(root: router.group("api/v1"))
 

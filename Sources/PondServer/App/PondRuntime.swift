@@ -26,7 +26,8 @@ public struct PondRuntime: Sendable {
         store: Store, clock: any Clock = SystemClock(), registry: PrometheusCollectorRegistry = PrometheusCollectorRegistry(),
         pipeline configuration: IngestPipeline.Configuration = .init(), sweepInterval: Duration = .seconds(3600),
         sweepOnStart: Bool = true, channels: (any DeliveryChannels)? = nil, sendRate: SendRate = SendRate { _, _ in nil },
-        owner: String = "pond-\(UInt64.random(in: 0...UInt64.max))", logger: Logger
+        owner: String = "pond-\(UInt64.random(in: 0...UInt64.max))", publicURL: String = "http://127.0.0.1:8080",
+        logger: Logger
     ) {
         let metrics = IngestMetrics(factory: PrometheusMetricsFactory(registry: registry))
         let intelligence = IntelligenceService(
@@ -41,7 +42,8 @@ public struct PondRuntime: Sendable {
         self.stitcher = stitcher
         self.pipeline = IngestPipeline(store: store, configuration: configuration, metrics: metrics) { stitcher.notify() }
         self.provisioner = WorkspaceProvisioner(store: store, clock: clock)
-        let services = ApplicationServices(store: store, clock: clock, intelligence: intelligence)
+        let services = ApplicationServices(
+            store: store, clock: clock, intelligence: intelligence, publicURL: publicURL)
         self.services = services
         self.jobs = JobRunner(
             store: store, clock: clock, owner: owner,

@@ -30,6 +30,14 @@ struct ConsentController: Sendable {
                 "nextCursor": entries.count == limit ? entries.last.map { .string(String($0.entryID)) } ?? .null : .null,
             ])
         }
+        api.post("channels/:channel/replies") { request, context in
+            let body = try BodyFields(try await request.jsonObject(), allowed: ["from", "text", "messageId"])
+            let unsubscribed = try await consent.reply(
+                workspaceID: try context.workspaceID, channel: ChannelID(try context.text("channel")),
+                from: try body.requiredString("from", maxCharacters: 300), text: try body.requiredString("text", maxCharacters: 2000),
+                messageID: try body.string("messageId", maxCharacters: 300))
+            return JSONResponse.make(["unsubscribed": .bool(unsubscribed)])
+        }
         api.post("consent/import") { request, context in
             let body = try BodyFields(try await request.jsonObject(limit: 16 << 20), allowed: ["records"])
             guard let records = body.members["records"]?.arrayValue else {

@@ -213,7 +213,8 @@ enum Migrations {
     ///   twice; `sent_at` (set when the dispatcher lets it go) is the history caps and the marketing share count,
     ///   read by `messages_history` for one cluster's recent window;
     /// - `dispatch_decisions`: every decision with its reason, in order (the decision log);
-    /// - `sandbox_deliveries`: what the sandbox channel delivered, for the API to list.
+    /// - `sandbox_deliveries`: what the sandbox channel delivered, for the API to list;
+    /// - `workspace_secrets`: secrets Pond generates for a workspace itself (the key unsubscribe links are signed with).
     static func consentAndDispatch(id: String, integer: String) -> String {
         """
         CREATE TABLE consent_entries (
@@ -245,6 +246,9 @@ enum Migrations {
             id \(id), workspace_id TEXT NOT NULL, message_key TEXT NOT NULL, profile_id \(integer) NOT NULL,
             channel TEXT NOT NULL, category TEXT NOT NULL, address TEXT, content TEXT NOT NULL,
             delivered_at \(integer) NOT NULL, UNIQUE (workspace_id, message_key));
+        CREATE TABLE workspace_secrets (
+            workspace_id TEXT NOT NULL, name TEXT NOT NULL, secret TEXT NOT NULL, created_at \(integer) NOT NULL,
+            PRIMARY KEY (workspace_id, name));
         """
     }
 

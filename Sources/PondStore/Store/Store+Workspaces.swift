@@ -143,3 +143,27 @@ public enum KeySecret {
         return String((0..<length).map { _ in alphabet[Int(generator.next(upperBound: UInt64(alphabet.count)))] })
     }
 }
+
+extension Store {
+    /// A secret Pond keeps for a workspace (`name`, such as `unsubscribe-links`), made with `generate` the first time
+    /// it is asked for. Two nodes asking at once agree on one: the first insert wins and both read it back.
+    public func workspaceSecret(workspaceID: String, name: String, at: Instant, generate: @Sendable () -> String) async throws
+        -> String
+    {
+        let ws = SQLValue.text(workspaceID)
+        if let existing = try await database.read({ db in
+            try await db.query("SELECT secret FROM workspace_secrets WHERE workspace_id = ? AND name = ?", ws, .text(name)).first
+        }) {
+            return try existing.text(0)
+        }
+        return try await database.write { db in
+            try await db.execute(
+                """
+                INSERT INTO workspace_secrets (workspace_id, name, secret, created_at) VALUES (?, ?, ?, ?)
+                ON CONFLICT (workspace_id, name) DO NOTHING
+                """, ws, .text(name), .text(generate()), at.sql)
+            return try await db.query("SELECT secret FROM workspace_secrets WHERE workspace_id = ? AND name = ?", ws, .text(name))[0]
+                .text(0)
+        }
+    }
+}
