@@ -65,6 +65,11 @@ public struct SendMessageAction: Sendable, Hashable {
         if case .int(let seconds)? = action.parameters["expiresAfterSeconds"] { expiresAfterSeconds = seconds } else { expiresAfterSeconds = nil }
     }
 
+    /// When a message asked for at `now` stops being worth sending (`DispatchRequest.expiresAt`).
+    public func expiresAt(askedAt now: Instant) -> Instant? {
+        expiresAfterSeconds.map { now.adding(milliseconds: $0 * 1000) }
+    }
+
     /// The category to send with: the action's, else the template's.
     public func category(template: MessageCategory) -> MessageCategory { category ?? template }
 }

@@ -44,6 +44,17 @@ public struct JourneyCatalog: Sendable, Hashable {
         self.systemNames = systemNames
     }
 
+    /// A catalog whose templates are given whole, by id.
+    public init(
+        messageTemplates: [String: MessageTemplate], segments: Set<String> = [], tags: Set<String> = [],
+        traitKeys: Set<String> = [], eventNames: Set<String>? = nil,
+        systemNames: Set<String> = TemplateVocabulary.standardSystemNames
+    ) {
+        self.init(
+            templates: messageTemplates.mapValues(TemplateInfo.init), segments: segments, tags: tags, traitKeys: traitKeys,
+            eventNames: eventNames, systemNames: systemNames)
+    }
+
     /// The vocabulary a template is checked against inside a journey with `trigger`.
     public func vocabulary(for trigger: JourneyTrigger) -> TemplateVocabulary {
         TemplateVocabulary(traitKeys: traitKeys, eventAvailable: trigger.providesEvent, systemNames: systemNames)

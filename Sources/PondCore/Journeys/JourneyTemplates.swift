@@ -16,9 +16,7 @@ public enum JourneyTemplates {
 
         /// The catalog of a workspace that has exactly what the SOP names.
         public var catalog: JourneyCatalog {
-            JourneyCatalog(
-                templates: messages.mapValues(JourneyCatalog.TemplateInfo.init), segments: segments, tags: tags,
-                traitKeys: traits)
+            JourneyCatalog(messageTemplates: messages, segments: segments, tags: tags, traitKeys: traits)
         }
     }
 

@@ -39,6 +39,12 @@ public struct MessageTemplate: Sendable, Hashable {
         return result
     }
 
+    /// The body for `channel` as the console previews it against a real profile (missing variables shown as
+    /// `{{name}}` and listed); `nil` when the template has no body for the channel.
+    public func preview(channel: ChannelID, values: TemplateValues) -> (body: RenderedBody, missing: [String])? {
+        bodies[channel]?.preview(values)
+    }
+
     /// Renders the body for `channel`; `nil` when the template has none for it.
     public func render(channel: ChannelID, values: TemplateValues) throws(TemplateRenderError) -> RenderedBody? {
         guard let body = bodies[channel] else { return nil }

@@ -151,6 +151,19 @@ struct JourneyStepTests {
         #expect(JourneyEventMatch.dedupeValue([:], trigger: trigger) == nil)
     }
 
+    @Test("the built-in actions read back as typed values for the engine's executors")
+    func typedActions() throws {
+        let send = try #require(SendMessageAction(.sendMessage(template: "t", channel: .sms, expiresAfterSeconds: 600)))
+        #expect(send.template == "t" && send.channel == .sms && send.category == nil)
+        #expect(send.category(template: .content) == .content)
+        #expect(send.expiresAt(askedAt: Self.now) == Self.now.adding(milliseconds: 600_000))
+        #expect(SendMessageAction(.addTag("x")) == nil)
+        #expect(TagAction(.removeTag("会员")) == TagAction(.removeTag("会员")))
+        #expect(TagAction(.removeTag("会员"))?.adds == false)
+        #expect(SetTraitAction(.setTrait("step", 2))?.value == 2)
+        #expect(WebhookAction(.webhook(url: "https://x.example", body: ["a": 1]))?.body == ["a": 1])
+    }
+
     @Test("re-entry: once ever, again after exit, always; and the cap on runs in progress")
     func entry() {
         var definition = F.simple()

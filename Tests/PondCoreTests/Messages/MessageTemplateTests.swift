@@ -98,6 +98,16 @@ struct MessageTemplateTests {
         #expect(template.problems(vocabulary: Self.vocabulary).isEmpty)
     }
 
+    @Test("a preview against a real profile, per channel")
+    func preview() throws {
+        let template = try MessageTemplate(json: Self.emailJSON)
+        let profile = TemplateValues(traits: ["name": "小林"])
+        #expect(template.preview(channel: .email, values: profile)?.body.subject == "小林，生日快乐")
+        #expect(template.preview(channel: .email, values: TemplateValues())?.missing == ["name"])
+        #expect(template.preview(channel: .wecom, values: profile) == nil)
+        #expect(try template.render(channel: .sms, values: profile)?.providerTemplate?.parameters == ["name": "小林"])
+    }
+
     struct BadJSON: Sendable, CustomTestStringConvertible {
         let json: JSONValue
         let code: TemplateError.Code
