@@ -38,7 +38,9 @@ public enum JourneyStepOutcome: Sendable, Hashable {
     case perform(JourneyAction, then: String)
     /// Sleep until `until`, then go on to `then`.
     case wait(until: Instant, then: String)
-    /// Wait for a matching event (`JourneyEventMatch.matches(_:properties:wait:)`) until `timeoutAt`.
+    /// Wait for a matching event (`JourneyEventMatch.matches(_:properties:event:filters:now:utcOffsetSeconds:)`)
+    /// performed from now on — an order placed before the run arrived does not count — until `timeoutAt`; then
+    /// `onEvent` or `onTimeout`. The engine keeps the timeout as a timer like any other wait.
     case waitForEvent(event: String, filters: [SegmentCondition.PropertyFilter], timeoutAt: Instant, onEvent: String, onTimeout: String)
     /// Leave the journey.
     case exit(JourneyExit)

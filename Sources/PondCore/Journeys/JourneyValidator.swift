@@ -18,7 +18,7 @@
 /// property filters and a timeout of 1 s … 3 years; a split 2…10 arms with distinct names and percentages 0…100
 /// summing to 100; a condition a rule whose segments and tags exist; an action a registered type whose kind
 /// accepts its parameters (templates exist, have a body for the channel, and use only variables the journey can
-/// fill — `{{event.*}}` only with an event trigger).
+/// fill — `{{event.*}}` only with an event trigger, traits the workspace knows or the journey sets itself).
 ///
 /// Problems come in a stable order: the journey's own members, the trigger, then nodes in definition order, then
 /// the graph's findings in node order.
@@ -47,10 +47,19 @@ private struct JourneyChecker {
     let actions: JourneyActionRegistry
     var problems: [JourneyError] = []
 
+    /// The catalog actions see: the workspace's, plus the traits the journey's own `set_trait` actions write, so
+    /// a message after "set onboarding_step" may say `{{onboarding_step}}`.
+    let actionCatalog: JourneyCatalog
+
     init(definition: JourneyDefinition, catalog: JourneyCatalog, actions: JourneyActionRegistry) {
         self.definition = definition
         self.catalog = catalog
         self.actions = actions
+        var actionCatalog = catalog
+        for node in definition.nodes {
+            if case .action(let action, _) = node.kind, let set = SetTraitAction(action) { actionCatalog.traitKeys.insert(set.key) }
+        }
+        self.actionCatalog = actionCatalog
     }
 
     mutating func report(_ code: JourneyError.Code, _ path: String, _ message: String) {
@@ -182,7 +191,8 @@ private struct JourneyChecker {
             }
             do {
                 try kind.validate(
-                    action.parameters, in: JourneyActionContext(path: actionPath, catalog: catalog, trigger: definition.trigger))
+                    action.parameters,
+                    in: JourneyActionContext(path: actionPath, catalog: actionCatalog, trigger: definition.trigger))
             } catch {
                 problems.append(error)
             }
@@ -261,8 +271,7 @@ private struct JourneyChecker {
         do {
             try rule.validate()
         } catch {
-            report(code == .invalidGoal ? .invalidGoal : .invalidRule, error.path.isEmpty ? path : "\(path).\(error.path)",
-                "\(error.code.rawValue): \(error.message)")
+            report(code, error.path.isEmpty ? path : "\(path).\(error.path)", "\(error.code.rawValue): \(error.message)")
             return
         }
         for segment in rule.referencedSegments.sorted() where !catalog.segments.contains(segment) {

@@ -77,31 +77,33 @@ public struct TemplateText: Sendable, Hashable, CustomStringConvertible {
             }
             let inner = scalars[(index + 2)..<close]
             let bar = inner.firstIndex(of: "|")
-            let rawPath = Self.trimmed(inner[inner.startIndex..<(bar ?? inner.endIndex)])
-            if let (problem, at) = TemplateVariable.pathProblem(String(String.UnicodeScalarView(rawPath.scalars))) {
-                let offset = rawPath.start + at
+            let name = Self.trimmed(inner[inner.startIndex..<(bar ?? inner.endIndex)])
+            if let (problem, at) = TemplateVariable.pathProblem(Self.string(name)) {
+                let offset = name.startIndex + at
                 throw TemplateError(.syntax, path: path, "\(problem) (character \(offset))", offset: offset)
             }
-            let fallback = bar.map { String(String.UnicodeScalarView(Self.trimmed(inner[($0 + 1)...]).scalars)) }
+            let fallback = bar.map { Self.string(Self.trimmed(inner[($0 + 1)...])) }
             if !literal.isEmpty {
                 segments.append(.literal(String(literal)))
                 literal = String.UnicodeScalarView()
             }
-            segments.append(
-                .variable(
-                    TemplateVariable(
-                        unchecked: String(String.UnicodeScalarView(rawPath.scalars)), fallback: fallback)))
+            segments.append(.variable(TemplateVariable(unchecked: Self.string(name), fallback: fallback)))
             index = close + 2
         }
         if !literal.isEmpty { segments.append(.literal(String(literal))) }
         self.segments = segments
     }
 
-    private static func trimmed(_ slice: ArraySlice<Unicode.Scalar>) -> (scalars: ArraySlice<Unicode.Scalar>, start: Int) {
+    /// Without surrounding whitespace; the slice keeps its indices, which are offsets into the text.
+    private static func trimmed(_ slice: ArraySlice<Unicode.Scalar>) -> ArraySlice<Unicode.Scalar> {
         var slice = slice
         while let first = slice.first, first.properties.isWhitespace { slice.removeFirst() }
         while let last = slice.last, last.properties.isWhitespace { slice.removeLast() }
-        return (slice, slice.startIndex)
+        return slice
+    }
+
+    private static func string(_ scalars: ArraySlice<Unicode.Scalar>) -> String {
+        String(String.UnicodeScalarView(scalars))
     }
 
     /// The canonical spelling (see the type's documentation).

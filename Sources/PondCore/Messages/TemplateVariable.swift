@@ -25,6 +25,8 @@ public struct TemplateVariable: Sendable, Hashable, CustomStringConvertible {
     /// Roots that never name a trait.
     public static let reservedRoots: Set<String> = ["event", "profile", "links"]
 
+    private static let reservedExamples = ["event": "event.amount", "profile": "profile.id", "links": "links.unsubscribe"]
+
     /// The path as written, without surrounding whitespace: `name`, `event.amount`, `links.unsubscribe`.
     public let name: String
     /// The text used when the value is missing; `""` is a real fallback (insert nothing), `nil` means none.
@@ -87,8 +89,8 @@ public struct TemplateVariable: Sendable, Hashable, CustomStringConvertible {
             segmentLength += 1
         }
         guard segmentLength > 0 else { return ("a variable path cannot end with a dot", path.unicodeScalars.count - 1) }
-        if reservedRoots.contains(path) {
-            return ("\"\(path)\" is reserved; name one of its values, like {{\(path).\(path == "event" ? "amount" : path == "links" ? "unsubscribe" : "id")}}", 0)
+        if let example = reservedExamples[path] {
+            return ("\"\(path)\" is reserved; name one of its values, like {{\(example)}}", 0)
         }
         return nil
     }

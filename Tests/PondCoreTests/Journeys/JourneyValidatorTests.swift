@@ -173,6 +173,18 @@ struct JourneyValidatorTests {
         #expect(typo.first?.message.contains("did you mean {{name}}") == true)
     }
 
+    @Test("a trait the journey sets itself may be used by a later message")
+    func traitsTheJourneySets() {
+        let catalog = JourneyCatalog(
+            templates: ["step": JourneyCatalog.TemplateInfo(category: .service, variables: [.wecom: [TemplateVariable("onboarding_step")!]])],
+            traitKeys: ["name"])
+        let send = JourneyNode("b", .action(.sendMessage(template: "step", channel: .wecom), next: "done"))
+        let without = F.with([JourneyNode("a", .action(.addTag("x"), next: "b")), send, JourneyNode("done", .exit)])
+        #expect(JourneyValidator.problems(without, catalog: catalog).map(\.code).contains(.unknownVariable))
+        let with = F.with([JourneyNode("a", .action(.setTrait("onboarding_step", 2), next: "b")), send, JourneyNode("done", .exit)])
+        #expect(JourneyValidator.problems(with, catalog: catalog) == [])
+    }
+
     @Test("tags, webhooks, traits and unknown action types")
     func otherActions() {
         func problems(_ action: JourneyAction) -> [JourneyError] {
