@@ -65,8 +65,15 @@ struct SMTPConnection: Sendable {
         }.get()
     }
 
+    /// Writes `bytes`; when the write fails because the connection ended, throws what ended it.
     func write(_ bytes: [UInt8]) async throws {
-        try await channel.writeAndFlush(ByteBuffer(bytes: bytes))
+        do {
+            try await channel.writeAndFlush(ByteBuffer(bytes: bytes))
+        } catch {
+            let replies = self.replies
+            let cause = try? await channel.eventLoop.submit { replies.value.connectionFailure }.get()
+            throw (cause ?? nil) ?? error
+        }
     }
 
     func command(_ line: String) async throws -> SMTPReply {

@@ -23,6 +23,10 @@ final class SMTPReplyHandler: ChannelInboundHandler, RemovableChannelHandler {
     /// arrived in plain text before the handshake would otherwise be read as if they came over TLS.
     var hasUnreadInput: Bool { unread.readableBytes > 0 || !partial.isEmpty || !replies.isEmpty }
 
+    /// What ended the connection, if something did: a failed TLS handshake reaches the pipeline as an error, while
+    /// the write that follows only sees a closed channel.
+    var connectionFailure: (any Error)? { failure }
+
     func nextReply(_ promise: EventLoopPromise<SMTPReply>) {
         if !replies.isEmpty {
             promise.succeed(replies.removeFirst())

@@ -12,12 +12,12 @@ struct EmailChannelTests {
 
     func channel(
         _ sink: SMTPSink, security: SMTPConfiguration.Security = .none, username: String? = nil,
-        password: String? = nil, policy: RetryPolicy = RetryPolicy(attempts: 1)
+        password: String? = nil, trusting pem: String? = nil, policy: RetryPolicy = RetryPolicy(attempts: 1)
     ) -> RetryingChannel {
         let configuration = SMTPConfiguration(
             host: "127.0.0.1", port: sink.port, security: security, username: username,
             password: password.map { Secret($0) }, from: "池塘会员中心 <noreply@pond.example>",
-            replyTo: "service@pond.example")
+            replyTo: "service@pond.example", trustedCertificatesPEM: pem)
         return RetryingChannel(
             EmailChannel(configuration: configuration, clock: clock), policy: policy, sleep: RecordedSleeps().sleep)
     }
@@ -118,6 +118,33 @@ struct EmailChannelTests {
             #expect(deferred?.isTransient == true)
             let received = try sink.received()
             #expect(received.isEmpty)
+        }
+    }
+
+    @Test func starttlsUpgradesTheConnectionBeforeAuthenticating() async throws {
+        try await SMTPSink.withCertificate { files, pem in
+            try await SMTPSink.run(auth: "pond:correct-horse", tls: files) { sink in
+                _ = try await channel(
+                    sink, security: .starttls, username: "pond", password: "correct-horse", trusting: pem
+                ).send(email())
+                let received = try sink.received()
+                #expect(received.count == 1)
+                #expect(received.first?.overTLS == true)
+                #expect(received.first?.authenticated == true)
+            }
+        }
+    }
+
+    @Test func aCertificateNobodyTrustsIsRefusedAndNothingIsSent() async throws {
+        try await SMTPSink.withCertificate { files, _ in
+            try await SMTPSink.run(auth: "pond:correct-horse", tls: files) { sink in
+                let channel = channel(sink, security: .starttls, username: "pond", password: "correct-horse")
+                let failure = await failureOf { () async throws(ChannelFailure) in try await channel.send(email()) }
+                #expect(failure?.code == "smtp_tls_failed", "\(String(describing: failure))")
+                #expect(failure?.isTransient == false)
+                let received = try sink.received()
+                #expect(received.isEmpty)
+            }
         }
     }
 

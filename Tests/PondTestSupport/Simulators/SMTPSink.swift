@@ -92,6 +92,31 @@ public struct SMTPSink: Sendable {
         }
     }
 
+    /// A self-signed certificate for `127.0.0.1` and its key, made with the `openssl` command line for one test and
+    /// removed afterwards; `body` gets the two file paths and the certificate's PEM text.
+    public static func withCertificate<T: Sendable>(
+        _ body: (_ files: (certificate: String, key: String), _ pem: String) async throws -> T
+    ) async throws -> T {
+        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("pond-tls-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: directory) }
+        let certificate = directory.appendingPathComponent("cert.pem").path
+        let key = directory.appendingPathComponent("key.pem").path
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
+        process.arguments = [
+            "openssl", "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-keyout", key, "-out", certificate,
+            "-days", "2", "-subj", "/CN=sink.pond.test", "-addext", "subjectAltName=IP:127.0.0.1,DNS:localhost",
+        ]
+        process.standardOutput = FileHandle.nullDevice
+        process.standardError = FileHandle.nullDevice
+        try process.run()
+        process.waitUntilExit()
+        guard process.terminationStatus == 0 else { throw Failed(description: "openssl could not make a certificate") }
+        let pem = try String(contentsOfFile: certificate, encoding: .utf8)
+        return try await body((certificate, key), pem)
+    }
+
     /// Every message received so far, in order.
     public func received() throws -> [Received] {
         let names = try FileManager.default.contentsOfDirectory(atPath: directory)
