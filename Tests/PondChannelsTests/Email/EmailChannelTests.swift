@@ -135,6 +135,19 @@ struct EmailChannelTests {
         }
     }
 
+    @Test func implicitTLSSpeaksTLSFromTheFirstByte() async throws {
+        try await SMTPSink.withCertificate { files, pem in
+            try await SMTPSink.run(auth: "pond:correct-horse", tls: files, implicitTLS: true) { sink in
+                _ = try await channel(
+                    sink, security: .tls, username: "pond", password: "correct-horse", trusting: pem
+                ).send(email())
+                let received = try sink.received()
+                #expect(received.count == 1)
+                #expect(received.first?.overTLS == true)
+            }
+        }
+    }
+
     @Test func aCertificateNobodyTrustsIsRefusedAndNothingIsSent() async throws {
         try await SMTPSink.withCertificate { files, _ in
             try await SMTPSink.run(auth: "pond:correct-horse", tls: files) { sink in

@@ -43,9 +43,11 @@ public struct SMTPSink: Sendable {
     /// Starts the server for the duration of `body`.
     /// - Parameters:
     ///   - auth: `user:password` the server requires, or nil for none.
-    ///   - tls: certificate and key files: the server then offers and requires `STARTTLS`.
+    ///   - tls: certificate and key files: the server then offers and requires `STARTTLS` or, with `implicitTLS`,
+    ///     speaks TLS from the first byte.
     public static func run<T: Sendable>(
-        auth: String? = nil, tls: (certificate: String, key: String)? = nil, _ body: (SMTPSink) async throws -> T
+        auth: String? = nil, tls: (certificate: String, key: String)? = nil, implicitTLS: Bool = false,
+        _ body: (SMTPSink) async throws -> T
     ) async throws -> T {
         guard let python else { throw MissingPython() }
         let directory = FileManager.default.temporaryDirectory.appendingPathComponent("pond-smtp-\(UUID().uuidString)")
@@ -55,6 +57,7 @@ public struct SMTPSink: Sendable {
         var arguments = [script, "serve", directory.path]
         if let auth { arguments += ["--auth", auth] }
         if let tls { arguments += ["--tls-cert", tls.certificate, "--tls-key", tls.key] }
+        if implicitTLS { arguments += ["--implicit-tls", "yes"] }
         let process = Process()
         process.executableURL = URL(fileURLWithPath: python)
         process.arguments = arguments

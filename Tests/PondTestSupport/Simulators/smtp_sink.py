@@ -1,10 +1,11 @@
 """A real SMTP server for Pond's email tests: aiosmtpd, writing what it receives to a directory.
 
-Run:   python smtp_sink.py serve DIR [--auth USER:PASSWORD] [--tls-cert CERT --tls-key KEY]
+Run:   python smtp_sink.py serve DIR [--auth USER:PASSWORD] [--tls-cert CERT --tls-key KEY [--implicit-tls yes]]
        Listens on 127.0.0.1 at a free port, prints "PORT <n>" once it listens, and writes each message as
        DIR/<n>.eml (the bytes received after DATA) and DIR/<n>.json (envelope). Recipients whose local part starts
        with "reject" are refused with 550, those starting with "later" with 451. With --auth, AUTH is required
-       (PLAIN and LOGIN, also without TLS); with --tls-cert, STARTTLS is offered and required before AUTH/MAIL.
+       (PLAIN and LOGIN, also without TLS); with --tls-cert, STARTTLS is offered and required before AUTH/MAIL,
+       or, with --implicit-tls, the connection is TLS from its first byte (port 465 style).
        Stops when stdin closes.
        python smtp_sink.py parse FILE
        Prints the message parsed by Python's email package as JSON: decoded headers and the text of each part.
@@ -22,7 +23,7 @@ warnings.filterwarnings("ignore")
 logging.getLogger("mail.log").setLevel(logging.CRITICAL)
 
 
-def serve(directory, auth=None, cert=None, key=None):
+def serve(directory, auth=None, cert=None, key=None, implicit=None):
     from aiosmtpd.smtp import SMTP, AuthResult
 
     counter = {"n": 0}
@@ -44,7 +45,8 @@ def serve(directory, auth=None, cert=None, key=None):
                 f.write(envelope.original_content)
             with open(base + ".json", "w") as f:
                 json.dump({"mail_from": envelope.mail_from, "rcpt_tos": envelope.rcpt_tos,
-                           "authenticated": session.authenticated, "tls": session.ssl is not None}, f)
+                           "authenticated": session.authenticated,
+                           "tls": session.ssl is not None or bool(implicit)}, f)
             os.rename(base + ".eml.tmp", base + ".eml")
             return "250 2.0.0 Message accepted for delivery"
 
@@ -61,14 +63,15 @@ def serve(directory, auth=None, cert=None, key=None):
     def factory():
         kwargs = {"hostname": "sink.pond.test", "enable_SMTPUTF8": True}
         if auth:
-            kwargs.update(authenticator=authenticator, auth_required=True, auth_require_tls=bool(cert))
-        if tls_context:
+            kwargs.update(authenticator=authenticator, auth_required=True,
+                          auth_require_tls=bool(cert) and not implicit)
+        if tls_context and not implicit:
             kwargs.update(tls_context=tls_context, require_starttls=True)
         return SMTP(Handler(), **kwargs)
 
     async def main():
         loop = asyncio.get_running_loop()
-        server = await loop.create_server(factory, "127.0.0.1", 0)
+        server = await loop.create_server(factory, "127.0.0.1", 0, ssl=tls_context if implicit else None)
         port = server.sockets[0].getsockname()[1]
         print("PORT %d" % port, flush=True)
         # Serve until whoever started us closes our stdin (or kills us).
@@ -105,11 +108,11 @@ if __name__ == "__main__":
     if args and args[0] == "parse":
         parse(args[1])
     elif args and args[0] == "serve":
-        options = {"auth": None, "cert": None, "key": None}
+        options = {"auth": None, "cert": None, "key": None, "implicit": None}
         rest = args[2:]
         while rest:
             flag, value = rest[0], rest[1]
-            options[{"--auth": "auth", "--tls-cert": "cert", "--tls-key": "key"}[flag]] = value
+            options[{"--auth": "auth", "--tls-cert": "cert", "--tls-key": "key", "--implicit-tls": "implicit"}[flag]] = value
             rest = rest[2:]
         serve(args[1], **options)
     else:
