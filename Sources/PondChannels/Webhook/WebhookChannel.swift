@@ -35,9 +35,8 @@ public struct WebhookChannel: MessageChannel {
     /// The body sent for `message` at `now`; public so receivers' tests and documentation can show the exact shape.
     public func body(for message: OutboundMessage, at now: Instant) -> [UInt8] {
         func optional(_ text: String?) -> JSONValue { text.map(JSONValue.string) ?? .null }
-        let digest = SHA256.hash(data: Array(message.idempotencyKey.utf8))
         let document: JSONValue = .object([
-            "id": .string("msg_" + WebhookSignature.hex(digest.prefix(12))),
+            "id": .string(Self.messageID(for: message)),
             "idempotencyKey": .string(message.idempotencyKey),
             "channel": .string(id.rawValue),
             "category": .string(message.category.rawValue),
@@ -49,6 +48,12 @@ public struct WebhookChannel: MessageChannel {
             "sentAt": .string(ISO8601.format(now)),
         ])
         return JSONWriter.bytes(document)
+    }
+
+    /// `msg_` and 24 hex digits of the SHA-256 of the idempotency key: the same on every retry, and safe to show
+    /// where the key itself (which names Pond's internal jobs) should not appear.
+    public static func messageID(for message: OutboundMessage) -> String {
+        "msg_" + WebhookSignature.hex(SHA256.hash(data: Array(message.idempotencyKey.utf8)).prefix(12))
     }
 
     public func send(_ message: OutboundMessage) async throws(ChannelFailure) -> ChannelReceipt {
@@ -79,8 +84,7 @@ public struct WebhookChannel: MessageChannel {
         }
         let status = Int(response.status.code)
         if (200...299).contains(status) {
-            return ChannelReceipt(providerMessageID: "msg_" + WebhookSignature.hex(
-                SHA256.hash(data: Array(message.idempotencyKey.utf8)).prefix(12)), acceptedAt: now)
+            return ChannelReceipt(providerMessageID: Self.messageID(for: message), acceptedAt: now)
         }
         if HTTPOutcome.isTransient(status: status) {
             throw .transient(
