@@ -11,6 +11,7 @@ let package = Package(
     products: [
         .executable(name: "pond", targets: ["pond"]),
         .library(name: "PondCore", targets: ["PondCore"]),
+        .library(name: "PondChannels", targets: ["PondChannels"]),
     ],
     dependencies: [
         .package(url: "https://github.com/hummingbird-project/hummingbird.git", from: "2.28.1", traits: []),
@@ -25,6 +26,7 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-http-types.git", from: "1.8.0"),
         .package(url: "https://github.com/apple/swift-nio.git", from: "2.101.2"),
         .package(url: "https://github.com/apple/swift-nio-extras.git", from: "1.35.2"),
+        .package(url: "https://github.com/apple/swift-nio-ssl.git", from: "2.37.6"),
     ],
     targets: [
         .systemLibrary(name: "CSQLite", providers: [.apt(["libsqlite3-dev"])]),
@@ -41,6 +43,20 @@ let package = Package(
                 "CSQLite",
                 .product(name: "PostgresNIO", package: "postgres-nio"),
                 .product(name: "Logging", package: "swift-log"),
+                .product(name: "Crypto", package: "swift-crypto"),
+            ],
+            swiftSettings: swiftSettings
+        ),
+        // Outside systems Pond delivers messages through: one `MessageChannel` seam, one folder per channel.
+        .target(
+            name: "PondChannels",
+            dependencies: [
+                "PondCore",
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "NIOHTTP1", package: "swift-nio"),
+                .product(name: "NIOSSL", package: "swift-nio-ssl"),
                 .product(name: "Crypto", package: "swift-crypto"),
             ],
             swiftSettings: swiftSettings
@@ -88,11 +104,19 @@ let package = Package(
             swiftSettings: swiftSettings
         ),
         // What every test target shares: real databases (a temporary SQLite file, a Postgres schema of its own),
-        // the backends contract tests run on, a hand-moved clock.
+        // the backends contract tests run on, a hand-moved clock, and `Simulators/`: local servers that follow the
+        // published APIs of the outside systems channels talk to.
         .target(
             name: "PondTestSupport",
-            dependencies: ["PondCore", "PondStore"],
+            dependencies: [
+                "PondCore",
+                "PondStore",
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "HTTPTypes", package: "swift-http-types"),
+                .product(name: "Crypto", package: "swift-crypto"),
+            ],
             path: "Tests/PondTestSupport",
+            exclude: ["Simulators/smtp_sink.py"],
             swiftSettings: swiftSettings
         ),
         .testTarget(
@@ -108,6 +132,17 @@ let package = Package(
         .testTarget(
             name: "PondEngineTests",
             dependencies: ["PondCore", "PondStore", "PondEngine", "PondTestSupport"],
+            swiftSettings: swiftSettings
+        ),
+        .testTarget(
+            name: "PondChannelsTests",
+            dependencies: [
+                "PondCore", "PondChannels", "PondTestSupport",
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "Crypto", package: "swift-crypto"),
+            ],
             swiftSettings: swiftSettings
         ),
         .testTarget(
