@@ -40,6 +40,8 @@ public enum TagSource: String, Sendable, CaseIterable {
     case `import`
     /// A channel code: the WeCom contact-me QR code, a campaign link; the code is the reference.
     case channel
+    /// A journey step, with the journey, version and node as the reference (`onboarding@v2/tag-new`).
+    case journey
 
     /// What an operator may name as a source: `rule` belongs to auto-tag rules, since a tag claiming a rule as its
     /// source would be withdrawn by that rule.

@@ -84,7 +84,7 @@ public func buildApplication(
         configuration: .init(address: .hostname(configuration.host, port: configuration.port), serverName: "pond"),
         services: (configuration.stitching ? [runtime.stitcher] : [])
             + (configuration.stitching && configuration.intelligence ? [runtime.intelligence] : [])
-            + (configuration.jobs ? [runtime.jobs] : []) + services,
+            + (configuration.jobs ? [runtime.jobs, runtime.journeyTriggers] : []) + services,
         onServerRunning: { channel in await onServerRunning(channel.localAddress?.port ?? configuration.port) },
         logger: runtime.logger)
 }

@@ -18,6 +18,9 @@ public struct PondRuntime: Sendable {
     public let services: ApplicationServices
     /// Runs the durable jobs on every node: the dispatcher's timers and channel hand-overs.
     public let jobs: JobRunner
+    /// Enters profiles into journeys and resumes waiting runs from what the stitcher and the intelligence service
+    /// put in the journey inbox.
+    public let journeyTriggers: JourneyTriggers
     public let registry: PrometheusCollectorRegistry
     public let metrics: IngestMetrics
     public let logger: Logger
@@ -52,7 +55,9 @@ public struct PondRuntime: Sendable {
                 DeliveryJob(
                     dispatch: services.dispatch, channels: channels ?? SandboxChannels(store: store, clock: clock),
                     rate: sendRate),
+                JourneyStepJob(journeys: services.journeys, dispatch: services.dispatch, tagging: services.tagging, logger: logger),
             ], logger: logger)
+        self.journeyTriggers = JourneyTriggers(journeys: services.journeys, clock: clock, logger: logger)
         self.logger = logger
     }
 }

@@ -186,6 +186,7 @@ enum Migrations {
         Migration(name: "008_stitch_failures", sql: stitchFailures(integer: "INTEGER")),
         Migration(name: "009_jobs", sql: jobs(id: "INTEGER PRIMARY KEY", integer: "INTEGER")),
         Migration(name: "010_consent_and_dispatch", sql: consentAndDispatch(id: "INTEGER PRIMARY KEY", integer: "INTEGER")),
+        Migration(name: "012_journeys", sql: journeys(id: "INTEGER PRIMARY KEY", integer: "INTEGER")),
     ]
 
     /// Events stitching set aside because a pass including them failed on their data (see
@@ -249,6 +250,46 @@ enum Migrations {
         CREATE TABLE workspace_secrets (
             workspace_id TEXT NOT NULL, name TEXT NOT NULL, secret TEXT NOT NULL, created_at \(integer) NOT NULL,
             PRIMARY KEY (workspace_id, name));
+        """
+    }
+
+    /// Journeys (`Store+Journeys`, `Store+JourneyRuns`):
+    /// - `journeys` and `journey_versions`: a definition is never edited, a change is a new version; runs keep the
+    ///   version they entered;
+    /// - `journey_listeners`: the event names and segment transitions some journey of the workspace waits for, so the
+    ///   stitcher and the intelligence service copy only those into `journey_inbox` — in the transaction that made
+    ///   them, so nothing is missed whatever order transactions commit in — for the trigger processor to consume;
+    /// - `journey_runs`: one row per profile's run, its node, step number and wait; `entry_key` unique per journey
+    ///   makes entering idempotent (`once:<profile>` for once-ever journeys, the trigger's reference otherwise), and
+    ///   `dedupe_key` keeps one run per dedupe value (one abandoned cart, one run). Timers are jobs;
+    /// - `journey_run_arms`: the arm each run took at each split, for comparing arms.
+    static func journeys(id: String, integer: String) -> String {
+        """
+        CREATE TABLE journeys (
+            workspace_id TEXT NOT NULL, id TEXT NOT NULL, name TEXT NOT NULL, status TEXT NOT NULL,
+            latest_version INTEGER NOT NULL, active_version INTEGER, created_at \(integer) NOT NULL,
+            updated_at \(integer) NOT NULL, PRIMARY KEY (workspace_id, id));
+        CREATE TABLE journey_versions (
+            workspace_id TEXT NOT NULL, journey_id TEXT NOT NULL, version INTEGER NOT NULL, definition TEXT NOT NULL,
+            created_at \(integer) NOT NULL, PRIMARY KEY (workspace_id, journey_id, version));
+        CREATE TABLE journey_listeners (
+            workspace_id TEXT NOT NULL, source TEXT NOT NULL, name TEXT NOT NULL, journey_id TEXT NOT NULL,
+            PRIMARY KEY (workspace_id, source, name, journey_id));
+        CREATE TABLE journey_inbox (
+            id \(id), workspace_id TEXT NOT NULL, source TEXT NOT NULL, name TEXT NOT NULL, profile_id \(integer) NOT NULL,
+            ref \(integer) NOT NULL, at \(integer) NOT NULL);
+        CREATE TABLE journey_runs (
+            id \(id), workspace_id TEXT NOT NULL, journey_id TEXT NOT NULL, version INTEGER NOT NULL,
+            profile_id \(integer) NOT NULL, entry_key TEXT NOT NULL, dedupe_key TEXT, trigger_seq \(integer),
+            node TEXT NOT NULL, step INTEGER NOT NULL, status TEXT NOT NULL, entered_at \(integer) NOT NULL,
+            updated_at \(integer) NOT NULL, wait_event TEXT, wait_since \(integer), exited_at \(integer), exit_reason TEXT,
+            converted_after \(integer), UNIQUE (workspace_id, journey_id, entry_key));
+        CREATE UNIQUE INDEX journey_runs_dedupe ON journey_runs (workspace_id, journey_id, dedupe_key) WHERE dedupe_key IS NOT NULL;
+        CREATE INDEX journey_runs_profile ON journey_runs (workspace_id, profile_id, journey_id);
+        CREATE INDEX journey_runs_stats ON journey_runs (workspace_id, journey_id, version, status);
+        CREATE TABLE journey_run_arms (
+            workspace_id TEXT NOT NULL, run_id \(integer) NOT NULL, node TEXT NOT NULL, arm TEXT NOT NULL,
+            PRIMARY KEY (workspace_id, run_id, node));
         """
     }
 
@@ -414,6 +455,7 @@ enum Migrations {
         Migration(name: "006_stitch_failures", sql: stitchFailures(integer: "BIGINT")),
         Migration(name: "007_jobs", sql: jobs(id: "BIGSERIAL PRIMARY KEY", integer: "BIGINT")),
         Migration(name: "008_consent_and_dispatch", sql: consentAndDispatch(id: "BIGSERIAL PRIMARY KEY", integer: "BIGINT")),
+        Migration(name: "010_journeys", sql: journeys(id: "BIGSERIAL PRIMARY KEY", integer: "BIGINT")),
     ]
 
     /// The facts of `events` rows, for `INSERT INTO event_facts`.

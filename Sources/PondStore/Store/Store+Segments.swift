@@ -149,6 +149,7 @@ extension Store {
                 [.text(workspaceID), .text($0.segmentID), .int($0.profileID), .text($0.entered ? "enter" : "exit"), at.sql,
                  .text($0.reason)]
             })
+        try await feedJourneyInbox(db, workspaceID, changes: changes, at: at)
     }
 
     /// The enter/exit log in order, after sequence number `after`: a cursor journeys and exports follow.

@@ -233,6 +233,7 @@ extension Store {
             }
         }
         try await db.executeMany("UPDATE events SET profile_id = ? WHERE workspace_id = ? AND seq = ?", assignments)
+        try await Self.feedJourneyInbox(db, workspaceID, seqs: plan.assignments.map(\.seq))
         try await db.executeMany(
             """
             UPDATE profiles SET

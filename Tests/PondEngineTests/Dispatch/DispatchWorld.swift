@@ -7,14 +7,16 @@ import PondTestSupport
 import Synchronization
 import Testing
 
-/// A workspace with customers, the application services and a job runner delivering into `channels` (the
-/// store-backed sandbox unless a test brings its own), on a clock the test moves.
+/// A workspace with customers, the application services, a job runner delivering into `channels` (the store-backed
+/// sandbox unless a test brings its own) and taking journey steps, and the journey trigger processor, on a clock the
+/// test moves.
 struct DispatchWorld {
     let store: Store
     let clock: ManualClock
     let intelligence: IntelligenceService
     let services: ApplicationServices
     let runner: JobRunner
+    let triggers: JourneyTriggers
 
     static let workspace = "ws"
 
@@ -31,7 +33,9 @@ struct DispatchWorld {
             handlers: [
                 DecideAgainJob(dispatch: services.dispatch),
                 DeliveryJob(dispatch: services.dispatch, channels: channels ?? SandboxChannels(store: store, clock: clock), rate: rate),
+                JourneyStepJob(journeys: services.journeys, dispatch: services.dispatch, tagging: services.tagging, logger: logger),
             ], logger: logger)
+        triggers = JourneyTriggers(journeys: services.journeys, clock: clock, logger: logger)
     }
 
     static func with(
@@ -56,6 +60,28 @@ struct DispatchWorld {
         while try await store.stitchPending(limit: 100).events > 0 {}
         return try #require(
             try await store.profileID(workspaceID: Self.workspace, identity: IdentityRules.make(type: "user_id", value: user)))
+    }
+
+    /// Appends events and stitches them, as ingestion and the stitcher would.
+    func track(_ fields: [[String: JSONValue]]) async throws {
+        var events = EventFactory(clock: clock, workspaceID: Self.workspace)
+        try await store.append(try fields.map { try events.make($0) })
+        while try await store.stitchPending(limit: 100).events > 0 {}
+    }
+
+    /// Moves the clock on and lets everything due happen: triggers, steps, deliveries.
+    func advance(seconds: Int64) async {
+        clock.advance(milliseconds: seconds * 1000)
+        await settle()
+    }
+
+    /// Runs triggers and jobs until neither has anything left to do now.
+    func settle() async {
+        while await triggers.drain() + runner.runDue() > 0 {}
+    }
+
+    func tags(_ profile: Int64) async throws -> Set<String> {
+        Set(try await services.tagging.tags(workspaceID: Self.workspace, profileID: profile).tags.map(\.tag.tag))
     }
 
     func grant(_ profile: Int64, _ purpose: String = "marketing", on channel: String, at: Instant? = nil) async throws {
