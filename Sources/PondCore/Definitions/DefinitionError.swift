@@ -35,6 +35,7 @@ public struct DefinitionError: Error, Sendable, Equatable, CustomStringConvertib
         case changedWhileImporting = "changed_while_importing"
         case rfmLayerInUse = "rfm_layer_in_use"
         case alreadyUndone = "already_undone"
+        case journeyNotActive = "journey_not_active"
     }
 
     public var kind: Kind

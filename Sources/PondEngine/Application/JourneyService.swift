@@ -125,7 +125,7 @@ public struct JourneyService: Sendable {
         }
         let journey = try await detail(workspaceID: workspaceID, id: id).journey
         guard journey.status == .active, let version = journey.activeVersion else {
-            throw DefinitionError(.conflict, code: "journey_not_active", "journey '\(id)' is \(journey.status.rawValue); start it first")
+            throw DefinitionError(.conflict, .journeyNotActive, "journey '\(id)' is \(journey.status.rawValue); start it first")
         }
         var roots: [Int64] = []
         for profile in profileIDs { roots.append(try await definitions.root(workspaceID, profile)) }

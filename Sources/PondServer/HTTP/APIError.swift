@@ -36,6 +36,7 @@ public enum APIErrorCode: String, Sendable, CaseIterable {
             .union(IngestError.Code.allCases.map(\.rawValue))
             .union(ConsentError.Code.allCases.map(\.rawValue))
             .union(DispatchPolicyError.Code.allCases.map(\.rawValue))
+            .union(JourneyError.Code.allCases.map(\.rawValue))
     }
 }
 
