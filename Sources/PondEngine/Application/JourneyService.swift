@@ -84,7 +84,17 @@ public struct JourneyService: Sendable {
 
     /// Starts a journey on its latest version (or resumes a paused one on it): profiles enter from now on.
     public func start(workspaceID: String, id: String) async throws -> StoredJourney {
-        try await setStatus(workspaceID, id, .active)
+        let detail = try await detail(workspaceID: workspaceID, id: id)
+        switch detail.definition.trigger {
+        case .dateTrait, .schedule:
+            // Refused rather than started: a birthday journey that silently never fires is worse than none.
+            throw DefinitionError(
+                .conflict, .journeyTriggerNotRunning,
+                "this server does not run \(detail.definition.trigger.typeName) triggers yet; enter profiles through "
+                    + "POST /api/v1/journeys/\(id)/entries or use an event or segment trigger")
+        case .event, .segment, .manual:
+            return try await setStatus(workspaceID, id, .active)
+        }
     }
 
     /// Stops entering profiles; runs in progress go on to their end.
