@@ -36,11 +36,21 @@ public struct JourneyStepJob: JobHandler {
         else { return .done(next: []) }
         let definition = try await journeys.parsed.definition(workspaceID, run.journeyID, version: run.version)
         let now = journeys.definitions.clock.now()
-        guard let facts = try await store.profileFacts(workspaceID: workspaceID, profileID: run.profileID) else {
-            try await store.finishJourneyStep(job, run: run, JourneyRunUpdate(node: run.node, status: .exited, exitReason: "profile_gone"), at: now)
-            return .completed
+        // A profile's facts (traits, events, tags, scores) are read only for a journey that looks at them: a
+        // condition, a goal, an exit rule, a date-trait delay or a message's variables.
+        let facts: ProfileFacts
+        if Self.readsProfile(definition) {
+            guard let loaded = try await store.profileFacts(workspaceID: workspaceID, profileID: run.profileID) else {
+                try await store.finishJourneyStep(
+                    job, run: run, JourneyRunUpdate(node: run.node, status: .exited, exitReason: "profile_gone"), at: now)
+                return .completed
+            }
+            facts = loaded
+        } else {
+            facts = ProfileFacts()
         }
-        let segments = Set(try await store.memberships(workspaceID: workspaceID, profileID: run.profileID).map(\.segmentID))
+        let segments = Self.readsSegments(definition)
+            ? Set(try await store.memberships(workspaceID: workspaceID, profileID: run.profileID).map(\.segmentID)) : []
         let workspaceOffset = try await store.workspace(id: workspaceID)?.settings.utcOffsetSeconds ?? WorkspaceSettings.defaultUTCOffsetSeconds
         let context = JourneyStepContext(
             now: now, utcOffsetSeconds: ProfileUTCOffset.seconds(from: facts.traits) ?? workspaceOffset, facts: facts,
@@ -89,6 +99,28 @@ public struct JourneyStepJob: JobHandler {
         case .noDate: return JourneyRunUpdate(node: node, status: .exited, exitReason: "no_date", arms: arms)
         case .brokenGraph: return JourneyRunUpdate(node: node, status: .exited, exitReason: "broken_graph", arms: arms)
         }
+    }
+
+    /// Whether any step of the journey reads the profile: rules, date traits, message variables, the profile's own
+    /// time zone for a local-time delay.
+    static func readsProfile(_ definition: JourneyDefinition) -> Bool {
+        if definition.goal != nil || definition.exitWhen != nil { return true }
+        return definition.nodes.contains { node in
+            switch node.kind {
+            case .condition, .delay(.untilDateTrait, _), .delay(.untilTimeOfDay, _): return true
+            case .action(let action, _): return action.type == SendMessageAction.type
+            case .delay(.duration, _), .waitForEvent, .split, .exit: return false
+            }
+        }
+    }
+
+    /// Whether a rule of the journey names a segment (`in segment`), so memberships must be read.
+    static func readsSegments(_ definition: JourneyDefinition) -> Bool {
+        var rules: [SegmentRule] = [definition.goal?.rule, definition.exitWhen].compactMap { $0 }
+        for node in definition.nodes {
+            if case .condition(let rule, _, _) = node.kind { rules.append(rule) }
+        }
+        return rules.contains { !$0.referencedSegments.isEmpty }
     }
 
     /// A number fixed per run for its splits (SplitMix64's finaliser over the id).
