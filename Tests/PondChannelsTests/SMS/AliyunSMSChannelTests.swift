@@ -40,7 +40,7 @@ import Testing
     @Test func anAcceptedMessageCarriesTemplateSignatureAndKeyToAliyun() async throws {
         let result = try await send(outbound(
             key: "journey-3/step-1/profile-42", to: "13800138000",
-            template: ProviderTemplate(code: "SMS_100001", parameters: ["code": "246810"])))
+            template: PondChannels.ProviderTemplate(code: "SMS_100001", parameters: ["code": "246810"])))
         let receipt = try result.get()
         let sent = try #require(simulator.accepted.first)
         #expect(simulator.accepted.count == 1)
@@ -80,11 +80,11 @@ import Testing
     }
 
     @Test func anUnapprovedTemplateOrSignatureIsPermanent() async throws {
-        let template = try await send(outbound(template: ProviderTemplate(code: "SMS_999999", parameters: [:])))
+        let template = try await send(outbound(template: PondChannels.ProviderTemplate(code: "SMS_999999", parameters: [:])))
         #expect(template.failure?.code == "isv.SMS_TEMPLATE_ILLEGAL")
         let signature = try await send(signName: "别人的签名")
         #expect(signature.failure?.code == "isv.SMS_SIGNATURE_ILLEGAL")
-        let missing = try await send(outbound(template: ProviderTemplate(code: "SMS_100001", parameters: [:])))
+        let missing = try await send(outbound(template: PondChannels.ProviderTemplate(code: "SMS_100001", parameters: [:])))
         #expect(missing.failure?.code == "isv.TEMPLATE_MISSING_PARAMETERS")
         #expect(simulator.accepted.isEmpty)
     }

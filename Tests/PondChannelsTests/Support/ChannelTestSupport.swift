@@ -7,7 +7,7 @@ import Synchronization
 func outbound(
     key: String = "delivery-1", to address: String = "13800138000", category: MessageCategory = .service,
     subject: String? = nil, text: String = "您的订单已发货", html: String? = nil, unsubscribeURL: String? = nil,
-    template: ProviderTemplate? = ProviderTemplate(code: "SMS_100001", parameters: ["code": "123456"]),
+    template: PondChannels.ProviderTemplate? = PondChannels.ProviderTemplate(code: "SMS_100001", parameters: ["code": "123456"]),
     metadata: [String: String] = ["profileId": "42"]
 ) -> OutboundMessage {
     OutboundMessage(
