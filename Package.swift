@@ -66,6 +66,8 @@ let package = Package(
             dependencies: [
                 "PondCore",
                 "PondStore",
+                "PondChannels",
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "Metrics", package: "swift-metrics"),
@@ -78,6 +80,7 @@ let package = Package(
                 "PondCore",
                 "PondStore",
                 "PondEngine",
+                "PondChannels",
                 "CZlib",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "HTTPTypes", package: "swift-http-types"),
@@ -131,7 +134,11 @@ let package = Package(
         ),
         .testTarget(
             name: "PondEngineTests",
-            dependencies: ["PondCore", "PondStore", "PondEngine", "PondTestSupport"],
+            dependencies: [
+                "PondCore", "PondStore", "PondEngine", "PondChannels", "PondTestSupport",
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "HTTPTypes", package: "swift-http-types"),
+            ],
             swiftSettings: swiftSettings
         ),
         .testTarget(
@@ -148,7 +155,7 @@ let package = Package(
         .testTarget(
             name: "PondServerTests",
             dependencies: [
-                "PondCore", "PondStore", "PondEngine", "PondServer", "PondTestSupport",
+                "PondCore", "PondStore", "PondEngine", "PondServer", "PondChannels", "PondTestSupport",
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
             ],
             swiftSettings: swiftSettings

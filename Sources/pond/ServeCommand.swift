@@ -17,7 +17,8 @@ struct ServeCommand: AsyncParsableCommand {
     func run() async throws {
         PondLogging.bootstrap(format: server.logFormat, level: server.logLevel)
         let logger = Logger(label: "pond")
-        try await PondServerRunner.run(database: db, options: server, logger: logger) { _, _ in }
+        // A server delivers through the channels each workspace configured; a message on any other fails, saying so.
+        try await PondServerRunner.run(database: db, options: server, logger: logger, unconfiguredChannels: .refused) { _, _ in }
     }
 }
 
@@ -65,8 +66,11 @@ struct ServerOptions: ParsableArguments {
 /// Opens the database, migrates it and serves until SIGTERM/SIGINT. `prepare` runs before the server starts
 /// (the demo seeds its brand there).
 enum PondServerRunner {
+    /// - Parameter unconfiguredChannels: what a message on a channel its workspace did not configure meets; the
+    ///   demo records it in the sandbox.
     static func run(
         database: DatabaseOptions, options: ServerOptions, logger: Logger,
+        unconfiguredChannels: ChannelDirectory.Unconfigured = .sandbox,
         prepare: @escaping @Sendable (PondRuntime, Int) async throws -> Void
     ) async throws {
         let opened = try await DatabaseURL.open(
@@ -77,7 +81,9 @@ enum PondServerRunner {
         try await withThrowingTaskGroup(of: Void.self) { group in
             group.addTask { try await opened.run() }
             try await DatabaseURL.migrate(opened.database)
-            let runtime = PondRuntime(store: Store(database: opened.database), registry: registry, logger: logger)
+            let runtime = PondRuntime(
+                store: Store(database: opened.database), registry: registry, unconfiguredChannels: unconfiguredChannels,
+                logger: logger)
             let configuration = options.configuration()
             let app = buildApplication(runtime: runtime, configuration: configuration) { port in
                 logger.info("pond is listening", metadata: [

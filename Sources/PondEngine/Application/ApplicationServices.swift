@@ -14,6 +14,7 @@ public struct ApplicationServices: Sendable {
     public let consent: ConsentService
     public let dispatch: DispatchService
     public let journeys: JourneyService
+    public let channels: ChannelService
 
     /// `publicURL`: where customers reach this server (the unsubscribe links in messages point there).
     public init(store: Store, clock: any Clock, intelligence: IntelligenceService, publicURL: String = "http://127.0.0.1:8080") {
@@ -26,5 +27,6 @@ public struct ApplicationServices: Sendable {
         consent = ConsentService(definitions: definitions, links: UnsubscribeLinks(store: store, clock: clock, publicURL: publicURL))
         dispatch = DispatchService(store: store, clock: clock)
         journeys = JourneyService(definitions: definitions, messages: UnavailableTemplates())
+        channels = ChannelService(store: store, clock: clock)
     }
 }

@@ -69,6 +69,7 @@ public func buildRouter(runtime: PondRuntime, configuration: ServerConfiguration
     ConsentController(consent: services.consent).register(on: api)
     DispatchController(dispatch: services.dispatch, profiles: services.profiles).register(on: api)
     JourneyController(journeys: services.journeys).register(on: api)
+    ChannelController(channels: services.channels).register(on: api)
     router.add(middleware: MethodNotAllowedMiddleware<APIRequestContext>(routes: router.routes))
     return router
 }

@@ -25,10 +25,17 @@ public struct PondRuntime: Sendable {
     public let metrics: IngestMetrics
     public let logger: Logger
 
+    /// - Parameters:
+    ///   - channels: where messages are handed over; by default a `ChannelDirectory` over the workspaces' channel
+    ///     settings (tests bring their own).
+    ///   - sendRate: by default each channel's stored `ratePerSecond`.
+    ///   - unconfiguredChannels: what the default directory does with a message on a channel its workspace did not
+    ///     configure: `.sandbox` records it (the demo, tests), `.refused` fails it (`pond serve`).
     public init(
         store: Store, clock: any Clock = SystemClock(), registry: PrometheusCollectorRegistry = PrometheusCollectorRegistry(),
         pipeline configuration: IngestPipeline.Configuration = .init(), sweepInterval: Duration = .seconds(3600),
-        sweepOnStart: Bool = true, channels: (any DeliveryChannels)? = nil, sendRate: SendRate = SendRate { _, _ in nil },
+        sweepOnStart: Bool = true, channels: (any DeliveryChannels)? = nil, sendRate: SendRate? = nil,
+        unconfiguredChannels: ChannelDirectory.Unconfigured = .sandbox,
         owner: String = "pond-\(UInt64.random(in: 0...UInt64.max))", publicURL: String = "http://127.0.0.1:8080",
         logger: Logger
     ) {
@@ -53,8 +60,14 @@ public struct PondRuntime: Sendable {
             handlers: [
                 DecideAgainJob(dispatch: services.dispatch),
                 DeliveryJob(
-                    dispatch: services.dispatch, channels: channels ?? SandboxChannels(store: store, clock: clock),
-                    rate: sendRate),
+                    dispatch: services.dispatch,
+                    channels: channels
+                        ?? ChannelDirectory(
+                            channels: services.channels, store: store, clock: clock, unconfigured: unconfiguredChannels),
+                    // Each channel's stored rate, as this node last read it.
+                    rate: sendRate ?? SendRate { [settings = services.channels] workspaceID, channel in
+                        settings.sendLimit(workspaceID: workspaceID, channel: channel)
+                    }),
                 JourneyStepJob(journeys: services.journeys, dispatch: services.dispatch, tagging: services.tagging, logger: logger),
             ], logger: logger)
         self.journeyTriggers = JourneyTriggers(journeys: services.journeys, clock: clock, logger: logger)

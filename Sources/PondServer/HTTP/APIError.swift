@@ -1,4 +1,5 @@
 import Hummingbird
+import PondChannels
 import PondCore
 
 /// The codes the HTTP edge itself returns. Refusals decided by the application services keep the codes of their
@@ -37,6 +38,7 @@ public enum APIErrorCode: String, Sendable, CaseIterable {
             .union(ConsentError.Code.allCases.map(\.rawValue))
             .union(DispatchPolicyError.Code.allCases.map(\.rawValue))
             .union(JourneyError.Code.allCases.map(\.rawValue))
+            .union(ChannelConfigurationError.Code.allCases.map(\.rawValue))
     }
 }
 

@@ -187,6 +187,7 @@ enum Migrations {
         Migration(name: "009_jobs", sql: jobs(id: "INTEGER PRIMARY KEY", integer: "INTEGER")),
         Migration(name: "010_consent_and_dispatch", sql: consentAndDispatch(id: "INTEGER PRIMARY KEY", integer: "INTEGER")),
         Migration(name: "012_journeys", sql: journeys(id: "INTEGER PRIMARY KEY", integer: "INTEGER")),
+        Migration(name: "013_channels", sql: channels(integer: "INTEGER")),
     ]
 
     /// Events stitching set aside because a pass including them failed on their data (see
@@ -290,6 +291,18 @@ enum Migrations {
         CREATE TABLE journey_run_arms (
             workspace_id TEXT NOT NULL, run_id \(integer) NOT NULL, node TEXT NOT NULL, arm TEXT NOT NULL,
             PRIMARY KEY (workspace_id, run_id, node));
+        """
+    }
+
+    /// The channels a workspace delivers through (`Store+Channels`): one row per channel id, with its configuration
+    /// as JSON — secrets included, which is why nothing but the engine's channel directory reads `configuration`
+    /// whole — the send rate the dispatcher holds it to (messages a second; NULL for none) and whether it is on.
+    static func channels(integer: String) -> String {
+        """
+        CREATE TABLE workspace_channels (
+            workspace_id TEXT NOT NULL, channel_id TEXT NOT NULL, configuration TEXT NOT NULL,
+            rate_per_second DOUBLE PRECISION, enabled \(integer) NOT NULL, updated_at \(integer) NOT NULL,
+            PRIMARY KEY (workspace_id, channel_id));
         """
     }
 
@@ -456,6 +469,7 @@ enum Migrations {
         Migration(name: "007_jobs", sql: jobs(id: "BIGSERIAL PRIMARY KEY", integer: "BIGINT")),
         Migration(name: "008_consent_and_dispatch", sql: consentAndDispatch(id: "BIGSERIAL PRIMARY KEY", integer: "BIGINT")),
         Migration(name: "010_journeys", sql: journeys(id: "BIGSERIAL PRIMARY KEY", integer: "BIGINT")),
+        Migration(name: "011_channels", sql: channels(integer: "BIGINT")),
     ]
 
     /// The facts of `events` rows, for `INSERT INTO event_facts`.

@@ -86,7 +86,9 @@ import Testing
         stuck.release()
         #expect(failure?.code == "timeout")
         #expect(stuck.calls == 2)
-        #expect(elapsed < .seconds(5))
+        // Two attempts of 200 ms; the bound is loose because the test shares two cores with the whole suite, and
+        // without the deadline the send would never return at all.
+        #expect(elapsed < .seconds(30))
     }
 }
 
