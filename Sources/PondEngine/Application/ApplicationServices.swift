@@ -13,6 +13,8 @@ public struct ApplicationServices: Sendable {
     public let profiles: ProfileService
     public let consent: ConsentService
     public let dispatch: DispatchService
+    public let templates: TemplateService
+    public let broadcasts: BroadcastService
 
     /// `publicURL`: where customers reach this server (the unsubscribe links in messages point there).
     public init(store: Store, clock: any Clock, intelligence: IntelligenceService, publicURL: String = "http://127.0.0.1:8080") {
@@ -24,5 +26,7 @@ public struct ApplicationServices: Sendable {
         profiles = ProfileService(definitions: definitions)
         consent = ConsentService(definitions: definitions, links: UnsubscribeLinks(store: store, clock: clock, publicURL: publicURL))
         dispatch = DispatchService(store: store, clock: clock)
+        templates = TemplateService(definitions: definitions, links: consent.links)
+        broadcasts = BroadcastService(definitions: definitions, templates: templates, dispatch: dispatch)
     }
 }

@@ -52,6 +52,7 @@ public struct PondRuntime: Sendable {
                 DeliveryJob(
                     dispatch: services.dispatch, channels: channels ?? SandboxChannels(store: store, clock: clock),
                     rate: sendRate),
+                BroadcastJob(broadcasts: services.broadcasts),
             ], logger: logger)
         self.logger = logger
     }
