@@ -68,6 +68,8 @@ public func buildRouter(runtime: PondRuntime, configuration: ServerConfiguration
     LifecycleController(scoring: services.scoring).register(on: api)
     ConsentController(consent: services.consent).register(on: api)
     DispatchController(dispatch: services.dispatch, profiles: services.profiles).register(on: api)
+    TemplateController(templates: services.templates).register(on: api)
+    BroadcastController(broadcasts: services.broadcasts).register(on: api)
     router.add(middleware: MethodNotAllowedMiddleware<APIRequestContext>(routes: router.routes))
     return router
 }

@@ -1,5 +1,6 @@
 import Hummingbird
 import PondCore
+import PondEngine
 
 /// The codes the HTTP edge itself returns. Refusals decided by the application services keep the codes of their
 /// domain enumerations; `APIErrorCode.everyCode` is the whole list a client may see, which the OpenAPI document
@@ -36,6 +37,8 @@ public enum APIErrorCode: String, Sendable, CaseIterable {
             .union(IngestError.Code.allCases.map(\.rawValue))
             .union(ConsentError.Code.allCases.map(\.rawValue))
             .union(DispatchPolicyError.Code.allCases.map(\.rawValue))
+            .union(TemplateError.Code.allCases.map(\.rawValue))
+            .union(TemplateService.Code.allCases.map(\.rawValue) + BroadcastService.Code.allCases.map(\.rawValue))
     }
 }
 
