@@ -8,7 +8,7 @@ import PondStore
 
 struct BroadcastCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
-        commandName: "broadcast", abstract: "Broadcasts (群发) to a segment.", subcommands: [Run.self])
+        commandName: "broadcast", abstract: "Broadcasts (群发) to a segment.", subcommands: [Run.self, BroadcastBench.self])
 
     /// `pond broadcast run`: creates a broadcast and runs its slices in this process, through the same service and
     /// jobs a server runs, printing a line per slice and the report at the end. A `pond serve` on the same database
@@ -59,23 +59,21 @@ struct BroadcastCommand: AsyncParsableCommand {
                 }
                 print("broadcast \(broadcast.id): \(broadcast.name)")
                 let finished = try await BroadcastRunner(runtime: runtime, sliceSize: sliceSize, owner: "cli-\(UInt32.random(in: 0...UInt32.max))")
-                    .run(workspaceID: workspace, id: broadcast.id) { progress in
-                        print(progress)
-                    }
+                    .run(workspaceID: workspace, id: broadcast.id) { print(BroadcastRunner.progressLine($0)) }
                 print(BroadcastRunner.describe(finished.broadcast, finished.report))
             }
         }
     }
 }
 
-/// Runs one broadcast's slices in this process until it is no longer running, then hands its messages to their
-/// channel: what `pond broadcast run` and `pond bench broadcast` share.
+/// Runs one broadcast's slices in this process until it is no longer running, then (with `deliver`) hands its
+/// messages to their channel: what `pond broadcast run` and `pond broadcast bench` share.
 struct BroadcastRunner {
     let runtime: PondRuntime
     let sliceSize: Int
     let owner: String
 
-    func run(workspaceID: String, id: String, progress: (String) -> Void) async throws -> (
+    func run(workspaceID: String, id: String, deliver: Bool = true, progress: (Broadcast) -> Void) async throws -> (
         broadcast: Broadcast, report: BroadcastService.Report
     ) {
         let job = BroadcastJob(broadcasts: runtime.services.broadcasts, sliceSize: sliceSize)
@@ -97,11 +95,11 @@ struct BroadcastRunner {
             case .later(let due): try await store.retryJob(slice, dueAt: due, error: nil)
             }
             let after = try await broadcasts.broadcast(workspaceID: workspaceID, id: id)
-            progress(Self.progressLine(after))
+            progress(after)
         }
         // Hand the messages the dispatcher let go to their channel (those held by quiet hours or caps wait for
         // their time, and a server's job runner).
-        await runtime.jobs.runDue()
+        if deliver { await runtime.jobs.runDue() }
         let broadcast = try await broadcasts.broadcast(workspaceID: workspaceID, id: id)
         return (broadcast, try await broadcasts.report(workspaceID: workspaceID, broadcast))
     }
