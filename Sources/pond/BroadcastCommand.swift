@@ -55,7 +55,7 @@ struct BroadcastCommand: AsyncParsableCommand {
                 do {
                     broadcast = try await runtime.services.broadcasts.create(workspaceID: workspace, draft)
                 } catch let error as DefinitionError {
-                    throw ValidationError("\(error.code): \(error.message)")
+                    throw Refused(error: error)
                 }
                 print("broadcast \(broadcast.id): \(broadcast.name)")
                 let finished = try await BroadcastRunner(runtime: runtime, sliceSize: sliceSize, owner: "cli-\(UInt32.random(in: 0...UInt32.max))")
@@ -63,6 +63,15 @@ struct BroadcastCommand: AsyncParsableCommand {
                 print(BroadcastRunner.describe(finished.broadcast, finished.report))
             }
         }
+    }
+}
+
+/// A broadcast the service refused, shown as its code and message (not as a usage error).
+struct Refused: Error, CustomStringConvertible {
+    let error: DefinitionError
+    var description: String {
+        let path = error.details["path"]?.stringValue.map { " (\($0))" } ?? ""
+        return "\(error.code)\(path): \(error.message)"
     }
 }
 
