@@ -55,7 +55,7 @@ struct BroadcastWorld {
         _ = try await services.segments.save(
             workspaceID: Self.workspace,
             .init(id: id, name: id, description: "", kind: .static, rule: nil, field: "rule"), replacing: nil)
-        try await store.addSegmentMembers(
+        _ = try await store.addSegmentMembers(
             workspaceID: Self.workspace, segmentID: id, members: Set(members), at: clock.now(), reason: "test")
     }
 
