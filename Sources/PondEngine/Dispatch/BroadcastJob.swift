@@ -14,6 +14,10 @@ import PondStore
 /// reads the same slice from the same cursor, and the dispatcher returns the messages it decided the first time
 /// without deciding them again. Members who joined the segment behind the cursor meanwhile are not reached; those
 /// ahead of it are. A cancelled broadcast's slice completes without reading anything.
+///
+/// The next slice is due at once, behind whatever is due already — among it the hand-overs of the slices before —
+/// so a large broadcast neither starves the queue of other work (a journey's order notice) nor decides far ahead
+/// of what its channel takes.
 public struct BroadcastJob: JobHandler {
     public let kind = Store.broadcastSliceJobKind
     let broadcasts: BroadcastService
