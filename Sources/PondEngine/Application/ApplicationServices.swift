@@ -15,6 +15,8 @@ public struct ApplicationServices: Sendable {
     public let dispatch: DispatchService
     public let journeys: JourneyService
     public let channels: ChannelService
+    public let templates: TemplateService
+    public let broadcasts: BroadcastService
 
     /// `publicURL`: where customers reach this server (the unsubscribe links in messages point there).
     public init(store: Store, clock: any Clock, intelligence: IntelligenceService, publicURL: String = "http://127.0.0.1:8080") {
@@ -26,7 +28,9 @@ public struct ApplicationServices: Sendable {
         profiles = ProfileService(definitions: definitions)
         consent = ConsentService(definitions: definitions, links: UnsubscribeLinks(store: store, clock: clock, publicURL: publicURL))
         dispatch = DispatchService(store: store, clock: clock)
-        journeys = JourneyService(definitions: definitions, messages: UnavailableTemplates())
         channels = ChannelService(store: store, clock: clock)
+        templates = TemplateService(definitions: definitions, links: consent.links)
+        journeys = JourneyService(definitions: definitions, messages: templates)
+        broadcasts = BroadcastService(definitions: definitions, templates: templates, dispatch: dispatch)
     }
 }

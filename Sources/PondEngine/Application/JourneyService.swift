@@ -33,7 +33,7 @@ public struct JourneyService: Sendable {
     func catalog(_ workspaceID: String) async throws -> JourneyCatalog {
         let rules = try await definitions.catalog(workspaceID)
         return JourneyCatalog(
-            templates: try await messages.templates(workspaceID: workspaceID).mapValues(JourneyCatalog.TemplateInfo.init),
+            templates: try await messages.templatesByID(workspaceID: workspaceID).mapValues(JourneyCatalog.TemplateInfo.init),
             segments: Set(rules.segments.map(\.id)), tags: rules.tags, traitKeys: try await messages.traitKeys(workspaceID: workspaceID))
     }
 

@@ -4,7 +4,7 @@ import PondCore
 /// one profile. The template service provides it; journeys depend on this seam, not on how templates are stored.
 public protocol JourneyMessages: Sendable {
     /// The workspace's templates by id.
-    func templates(workspaceID: String) async throws -> [String: MessageTemplate]
+    func templatesByID(workspaceID: String) async throws -> [String: MessageTemplate]
     /// The trait keys templates may read in the workspace.
     func traitKeys(workspaceID: String) async throws -> Set<String>
     /// A template rendered for a profile on a channel, with `{{event.*}}` from `event`; the template's category
@@ -15,15 +15,3 @@ public protocol JourneyMessages: Sendable {
     ) async throws -> (content: MessageContent, category: MessageCategory)
 }
 
-/// Until the workspace's template store is wired in: no templates to name, so a journey naming one is refused at
-/// validation (`journey_unknown_template`) rather than accepted and failing later.
-struct UnavailableTemplates: JourneyMessages {
-    func templates(workspaceID: String) async throws -> [String: MessageTemplate] { [:] }
-    func traitKeys(workspaceID: String) async throws -> Set<String> { [] }
-    func render(
-        workspaceID: String, templateID: String, channel: ChannelID, profileID: Int64, traits: [String: JSONValue],
-        event: [String: JSONValue]?
-    ) async throws -> (content: MessageContent, category: MessageCategory) {
-        throw DefinitionError.notFound("template '\(templateID)'")
-    }
-}

@@ -70,6 +70,8 @@ public func buildRouter(runtime: PondRuntime, configuration: ServerConfiguration
     DispatchController(dispatch: services.dispatch, profiles: services.profiles).register(on: api)
     JourneyController(journeys: services.journeys).register(on: api)
     ChannelController(channels: services.channels).register(on: api)
+    TemplateController(templates: services.templates).register(on: api)
+    BroadcastController(broadcasts: services.broadcasts).register(on: api)
     router.add(middleware: MethodNotAllowedMiddleware<APIRequestContext>(routes: router.routes))
     return router
 }

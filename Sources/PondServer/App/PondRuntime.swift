@@ -69,6 +69,7 @@ public struct PondRuntime: Sendable {
                         settings.sendLimit(workspaceID: workspaceID, channel: channel)
                     }),
                 JourneyStepJob(journeys: services.journeys, dispatch: services.dispatch, tagging: services.tagging, logger: logger),
+                BroadcastJob(broadcasts: services.broadcasts),
             ], logger: logger)
         self.journeyTriggers = JourneyTriggers(journeys: services.journeys, clock: clock, logger: logger)
         self.logger = logger

@@ -1,6 +1,7 @@
 import Hummingbird
 import PondChannels
 import PondCore
+import PondEngine
 
 /// The codes the HTTP edge itself returns. Refusals decided by the application services keep the codes of their
 /// domain enumerations; `APIErrorCode.everyCode` is the whole list a client may see, which the OpenAPI document
@@ -39,6 +40,8 @@ public enum APIErrorCode: String, Sendable, CaseIterable {
             .union(DispatchPolicyError.Code.allCases.map(\.rawValue))
             .union(JourneyError.Code.allCases.map(\.rawValue))
             .union(ChannelConfigurationError.Code.allCases.map(\.rawValue))
+            .union(TemplateError.Code.allCases.map(\.rawValue))
+            .union(TemplateService.Code.allCases.map(\.rawValue) + BroadcastService.Code.allCases.map(\.rawValue))
     }
 }
 

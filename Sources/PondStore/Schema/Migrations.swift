@@ -186,6 +186,7 @@ enum Migrations {
         Migration(name: "008_stitch_failures", sql: stitchFailures(integer: "INTEGER")),
         Migration(name: "009_jobs", sql: jobs(id: "INTEGER PRIMARY KEY", integer: "INTEGER")),
         Migration(name: "010_consent_and_dispatch", sql: consentAndDispatch(id: "INTEGER PRIMARY KEY", integer: "INTEGER")),
+        Migration(name: "011_templates_and_broadcasts", sql: templatesAndBroadcasts(id: "INTEGER PRIMARY KEY", integer: "INTEGER")),
         Migration(name: "012_journeys", sql: journeys(id: "INTEGER PRIMARY KEY", integer: "INTEGER")),
         Migration(name: "013_channels", sql: channels(integer: "INTEGER")),
     ]
@@ -303,6 +304,35 @@ enum Migrations {
             workspace_id TEXT NOT NULL, channel_id TEXT NOT NULL, configuration TEXT NOT NULL,
             rate_per_second DOUBLE PRECISION, enabled \(integer) NOT NULL, updated_at \(integer) NOT NULL,
             PRIMARY KEY (workspace_id, channel_id));
+        """
+    }
+
+    /// Message templates and broadcasts (`Store+Templates`, `Store+Broadcasts`):
+    /// - `message_templates`: a workspace's templates, the whole template as its JSON form in `definition` (name and
+    ///   category beside it for lists), `version` counting its saves;
+    /// - `broadcasts`: one row per broadcast (群发) with its progress — the audience cursor (`after_profile`, the
+    ///   last segment member read), slices run, render failures — written in the transaction that completes each
+    ///   slice's job, so a crash resumes at the last committed slice. `template` is the template as it was when the
+    ///   broadcast started: a later edit does not change a broadcast half-way. `broadcasts_active` finds the
+    ///   broadcasts a template is still needed by without reading finished ones; `seq` orders the list, newest first.
+    static func templatesAndBroadcasts(id: String, integer: String) -> String {
+        """
+        CREATE TABLE message_templates (
+            workspace_id TEXT NOT NULL, id TEXT NOT NULL, name TEXT NOT NULL, category TEXT NOT NULL,
+            definition TEXT NOT NULL, version \(integer) NOT NULL, created_at \(integer) NOT NULL,
+            updated_at \(integer) NOT NULL, PRIMARY KEY (workspace_id, id));
+        CREATE TABLE broadcasts (
+            seq \(id), workspace_id TEXT NOT NULL, id TEXT NOT NULL, name TEXT NOT NULL, segment_id TEXT NOT NULL,
+            template_id TEXT NOT NULL, channel TEXT NOT NULL, category TEXT NOT NULL, status TEXT NOT NULL,
+            scheduled_at \(integer), expires_at \(integer), created_at \(integer) NOT NULL, created_by TEXT NOT NULL,
+            started_at \(integer), finished_at \(integer), cancelled_at \(integer), template TEXT,
+            template_version \(integer), audience_estimate \(integer), after_profile \(integer),
+            audience_read \(integer) NOT NULL DEFAULT 0, slices \(integer) NOT NULL DEFAULT 0,
+            render_failures \(integer) NOT NULL DEFAULT 0, refused \(integer) NOT NULL DEFAULT 0,
+            missing_variables TEXT NOT NULL DEFAULT '{}', failed_sample TEXT NOT NULL DEFAULT '[]',
+            UNIQUE (workspace_id, id));
+        CREATE INDEX broadcasts_list ON broadcasts (workspace_id, seq);
+        CREATE INDEX broadcasts_active ON broadcasts (workspace_id, template_id) WHERE status IN ('scheduled', 'running');
         """
     }
 
@@ -468,6 +498,7 @@ enum Migrations {
         Migration(name: "006_stitch_failures", sql: stitchFailures(integer: "BIGINT")),
         Migration(name: "007_jobs", sql: jobs(id: "BIGSERIAL PRIMARY KEY", integer: "BIGINT")),
         Migration(name: "008_consent_and_dispatch", sql: consentAndDispatch(id: "BIGSERIAL PRIMARY KEY", integer: "BIGINT")),
+        Migration(name: "009_templates_and_broadcasts", sql: templatesAndBroadcasts(id: "BIGSERIAL PRIMARY KEY", integer: "BIGINT")),
         Migration(name: "010_journeys", sql: journeys(id: "BIGSERIAL PRIMARY KEY", integer: "BIGINT")),
         Migration(name: "011_channels", sql: channels(integer: "BIGINT")),
     ]

@@ -226,4 +226,35 @@ struct JourneyEngineTests {
             #expect(try await world.services.journeys.list(workspaceID: World.workspace).isEmpty)
         }
     }
+
+    @Test("a journey's message is rendered for the customer, decided by the dispatcher and delivered once",
+          arguments: TestBackend.available)
+    func sendsMessages(_ backend: TestBackend) async throws {
+        try await World.with(backend) { world in
+            let customer = try await world.customer("u1", ["phone": "13800138000", "name": "李雷"])
+            let silent = try await world.customer("u2", ["phone": "13800138001"])
+            try await world.grant(customer, on: "sms")
+            _ = try await world.services.templates.save(
+                workspaceID: World.workspace, id: "hello",
+                definition: ["name": "Hello", "category": "marketing", "bodies": ["sms": ["text": "{{name|亲爱的会员}}，会员日 8 折"]]],
+                replacing: nil)
+            let id = try await Self.save(world, [
+                "name": "Hello", "trigger": ["type": "manual"], "start": "send",
+                "nodes": [
+                    ["id": "send", "type": "action", "action": ["type": "send_message", "template": "hello", "channel": "sms"], "next": "done"],
+                    Self.exit,
+                ],
+            ])
+            _ = try await world.services.journeys.start(workspaceID: World.workspace, id: id)
+            _ = try await world.services.journeys.enter(
+                workspaceID: World.workspace, id: id, profileIDs: [customer, silent], requestKey: "r")
+            await world.settle()
+            let deliveries = try await world.store.sandboxDeliveries(workspaceID: World.workspace, profileID: nil, before: nil, limit: 10)
+            #expect(deliveries.map(\.content.text) == ["李雷，会员日 8 折"])
+            let stats = try await world.services.journeys.stats(workspaceID: World.workspace, id: id).versions[0]
+            let messages = Dictionary(stats.messages.map { ("\($0.status.rawValue)/\($0.reason?.rawValue ?? "-")", $0.count) }, uniquingKeysWith: +)
+            #expect(messages == ["delivered/-": 1, "suppressed/no_consent": 1], "the customer without consent is suppressed, with the reason")
+            #expect(stats.exited == ["completed": 2])
+        }
+    }
 }
