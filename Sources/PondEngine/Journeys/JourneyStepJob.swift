@@ -146,6 +146,13 @@ public struct JourneyStepJob: JobHandler {
                     "journey": "\(run.journeyID)", "node": "\(node)", "missing": "\(error.missing)",
                 ])
                 return
+            } catch let error as DefinitionError {
+                // The template was deleted or lost the channel since the journey was saved: trying again cannot
+                // help, so the run goes on without the message.
+                logger.warning("a journey message was not sent: its template cannot be used", metadata: [
+                    "journey": "\(run.journeyID)", "node": "\(node)", "error": "\(error)",
+                ])
+                return
             }
             let ticket = MessageTicket(
                 key: "journey:\(run.id):\(run.step):\(node)", profileID: run.profileID, channel: send.channel,
