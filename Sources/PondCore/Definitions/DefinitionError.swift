@@ -36,7 +36,6 @@ public struct DefinitionError: Error, Sendable, Equatable, CustomStringConvertib
         case rfmLayerInUse = "rfm_layer_in_use"
         case alreadyUndone = "already_undone"
         case journeyNotActive = "journey_not_active"
-        case journeyTriggerNotRunning = "journey_trigger_not_running"
     }
 
     public var kind: Kind

@@ -99,3 +99,38 @@ public struct DateTraitSchedule: Sendable, Hashable {
         }
     }
 }
+
+extension DateTraitSchedule {
+    /// The profile's occurrence in the window `(from, to]`, if it has one: what a date-trait trigger that swept up to
+    /// `from` enters at, sweeping on to `to`.
+    public func occurrence(of value: JSONValue?, after from: Instant, through to: Instant, utcOffsetSeconds: Int) -> Instant? {
+        guard let t = nextOccurrence(of: value, after: from, inclusive: false, utcOffsetSeconds: utcOffsetSeconds), t <= to
+        else { return nil }
+        return t
+    }
+
+    /// Every `MM-DD` whose occurrence may fall in `(from, to]` for a profile on any clock from UTC−12 to UTC+14: the
+    /// local days the window spans there, moved back by `offsetDays`, a day of margin either side (a timestamp's
+    /// date in the profile's zone is a day off its UTC date), and `02-29` beside a common year's 28 February.
+    /// The store narrows a sweep with these before the exact test (`occurrence`) runs on each candidate.
+    public func candidateMonthDays(after from: Instant, through to: Instant) -> [String] {
+        let day: Int64 = 86_400_000
+        func localDay(_ t: Instant, _ offsetHours: Int64) -> Int64 {
+            let local = t.millisecondsSinceEpoch + offsetHours * 3_600_000
+            return local >= 0 ? local / day : (local - day + 1) / day
+        }
+        let first = localDay(from, -12) - Int64(offsetDays) - 1
+        let last = localDay(to, 14) - Int64(offsetDays) + 1
+        var monthDays: [String] = []
+        func add(_ month: Int, _ day: Int) {
+            let text = (month < 10 ? "0" : "") + String(month) + "-" + (day < 10 ? "0" : "") + String(day)
+            if !monthDays.contains(text) { monthDays.append(text) }
+        }
+        for d in first...max(first, min(last, first + 367)) {
+            let date = ISO8601.civilFromDays(Int(d))
+            add(date.month, date.day)
+            if date.month == 2, date.day == 28, ISO8601.daysIn(month: 2, year: date.year) == 28 { add(2, 29) }
+        }
+        return monthDays
+    }
+}

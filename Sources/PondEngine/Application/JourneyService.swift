@@ -54,9 +54,10 @@ public struct JourneyService: Sendable {
                 listeners = try await parsed.listeners(workspaceID, existing, activeVersion: 0)
                 listeners += Self.triggerListeners(definition) + Self.waitListeners(definition)
             }
+            let now = definitions.clock.now()
             _ = try await store.saveJourneyVersion(
                 workspaceID: workspaceID, id: journeyID, name: definition.name, definition: JSONWriter.string(definition.json),
-                listeners: listeners, at: definitions.clock.now())
+                listeners: listeners, triggerJob: try await triggerJob(workspaceID, journeyID, definition, at: now), at: now)
             return try await detail(workspaceID: workspaceID, id: journeyID)
         }
     }
@@ -82,19 +83,10 @@ public struct JourneyService: Sendable {
         return try await parsed.definition(workspaceID, id, version: version)
     }
 
-    /// Starts a journey on its latest version (or resumes a paused one on it): profiles enter from now on.
+    /// Starts a journey on its latest version (or resumes a paused one on it): profiles enter from now on. A date
+    /// trait or schedule trigger starts sweeping or waiting for its time now; what fell in a pause is not caught up.
     public func start(workspaceID: String, id: String) async throws -> StoredJourney {
-        let detail = try await detail(workspaceID: workspaceID, id: id)
-        switch detail.definition.trigger {
-        case .dateTrait, .schedule:
-            // Refused rather than started: a birthday journey that silently never fires is worse than none.
-            throw DefinitionError(
-                .conflict, .journeyTriggerNotRunning,
-                "this server does not run \(detail.definition.trigger.typeName) triggers yet; enter profiles through "
-                    + "POST /api/v1/journeys/\(id)/entries or use an event or segment trigger")
-        case .event, .segment, .manual:
-            return try await setStatus(workspaceID, id, .active)
-        }
+        try await setStatus(workspaceID, id, .active)
     }
 
     /// Stops entering profiles; runs in progress go on to their end.
@@ -103,13 +95,23 @@ public struct JourneyService: Sendable {
     }
 
     private func setStatus(_ workspaceID: String, _ id: String, _ status: JourneyStatus) async throws -> StoredJourney {
-        let current = try await detail(workspaceID: workspaceID, id: id).journey
+        let detail = try await detail(workspaceID: workspaceID, id: id)
+        let current = detail.journey
         let listeners = try await parsed.listeners(
             workspaceID, current, activeVersion: status == .active ? current.latestVersion : 0)
+        let now = definitions.clock.now()
         guard let journey = try await store.setJourneyStatus(
-            workspaceID: workspaceID, id: id, status, listeners: listeners, at: definitions.clock.now())
+            workspaceID: workspaceID, id: id, status, listeners: listeners,
+            triggerJob: status == .active ? try await triggerJob(workspaceID, id, detail.definition, at: now) : nil, at: now)
         else { throw DefinitionError.notFound("journey '\(id)'") }
         return journey
+    }
+
+    /// The job that runs a time-based trigger (`JourneyTriggerJob`): a date-trait sweep from now, or a schedule's
+    /// next time; nil for triggers that need none.
+    private func triggerJob(_ workspaceID: String, _ id: String, _ definition: JourneyDefinition, at now: Instant) async throws -> NewJob? {
+        let offset = try await store.workspace(id: workspaceID)?.settings.utcOffsetSeconds ?? WorkspaceSettings.defaultUTCOffsetSeconds
+        return JourneyTriggerJob.first(workspaceID: workspaceID, journeyID: id, definition.trigger, at: now, utcOffsetSeconds: offset)
     }
 
     public struct EntryReport: Sendable, Equatable {
@@ -140,37 +142,62 @@ public struct JourneyService: Sendable {
         var roots: [Int64] = []
         for profile in profileIDs { roots.append(try await definitions.root(workspaceID, profile)) }
         var report = EntryReport()
-        for root in roots {
-            report.add(try await enter(workspaceID, journey, version: version, root: root, reference: "manual:\(requestKey):\(root)"))
+        for decision in try await enter(
+            workspaceID, journey, version: version, roots.map { Entry(root: $0, reference: "manual:\(requestKey):\($0)") })
+        {
+            report.add(decision)
         }
         return report
     }
 
-    /// Decides and records one entry (`JourneyEntry.decide`), keyed so that deciding twice enters once: a once-only
-    /// journey by the profile, an after-exit journey by the profile and its count of finished runs, otherwise by
-    /// what triggered it (`reference`).
-    func enter(
-        _ workspaceID: String, _ journey: StoredJourney, version: Int, root: Int64, reference: String, triggerSeq: Int64? = nil,
-        dedupe: String? = nil
-    ) async throws -> JourneyEntry.Decision {
+    /// A profile a trigger entered: the cluster root, what triggered it (`event:<seq>`, `segment:<item>`, … — unique
+    /// per entry of that profile), the trigger event, and the value of its dedupe key.
+    struct Entry: Sendable {
+        var root: Int64
+        var reference: String
+        var triggerSeq: Int64?
+        var dedupe: String?
+    }
+
+    /// Decides and records entries (`JourneyEntry.decide`), each keyed so that deciding twice enters once: a
+    /// once-only journey by the profile, an after-exit journey by the profile and its count of finished runs,
+    /// otherwise by what triggered it (`reference`). One read of the runs and one write for all of them; the run
+    /// cap counts the entries before it in the same call.
+    func enter(_ workspaceID: String, _ journey: StoredJourney, version: Int, _ entries: [Entry]) async throws
+        -> [JourneyEntry.Decision]
+    {
+        guard !entries.isEmpty else { return [] }
         let definition = try await parsed.definition(workspaceID, journey.id, version: version)
-        let facts = try await store.journeyEntryFacts(workspaceID: workspaceID, journeyID: journey.id, profileID: root)
-        let decision = JourneyEntry.decide(
-            definition, everEntered: facts.everEntered, runInProgress: facts.inProgress, runsInProgress: facts.runsInProgress)
-        guard decision == .enter else { return decision }
-        let key: String
-        switch definition.reentry {
-        case .once: key = "once:\(root)"
-        case .afterExit: key = "after:\(root):\(facts.exited)"
-        case .always: key = reference
+        let facts = try await store.journeyEntryFacts(
+            workspaceID: workspaceID, journeyID: journey.id, profileIDs: entries.map(\.root),
+            countingRuns: definition.maxConcurrentRuns != nil)
+        var running = facts.runsInProgress
+        var decisions: [JourneyEntry.Decision] = []
+        var runs: [NewJourneyRun] = []
+        for entry in entries {
+            let own = facts.profiles[entry.root] ?? (0, 0)
+            let decision = JourneyEntry.decide(
+                definition, everEntered: own.runs > 0, runInProgress: own.runs > own.exited, runsInProgress: running)
+            decisions.append(decision)
+            guard decision == .enter else { continue }
+            running += 1
+            let key: String
+            switch definition.reentry {
+            case .once: key = "once:\(entry.root)"
+            case .afterExit: key = "after:\(entry.root):\(own.exited)"
+            case .always: key = entry.reference
+            }
+            runs.append(
+                NewJourneyRun(
+                    journeyID: journey.id, version: version, profileID: entry.root, entryKey: key,
+                    dedupeKey: entry.dedupe.map { "dedupe:\($0)" }, triggerSeq: entry.triggerSeq, start: definition.start))
         }
-        let ids = try await store.enterJourneyRuns(
-            workspaceID: workspaceID,
-            [NewJourneyRun(
-                journeyID: journey.id, version: version, profileID: root, entryKey: key, dedupeKey: dedupe.map { "dedupe:\($0)" },
-                triggerSeq: triggerSeq, start: definition.start)],
-            at: definitions.clock.now())
-        return ids.first.flatMap { $0 } == nil ? .duplicate : .enter
+        var ids = try await store.enterJourneyRuns(workspaceID: workspaceID, runs, at: definitions.clock.now())[...]
+        // An entry the store did not start (its key was taken meanwhile) is a duplicate.
+        return decisions.map { decision in
+            guard decision == .enter else { return decision }
+            return ids.popFirst().flatMap { $0 } == nil ? .duplicate : .enter
+        }
     }
 
     /// A journey's numbers per version: runs entered, where the ones in progress are, how the others left,

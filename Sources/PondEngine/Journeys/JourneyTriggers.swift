@@ -89,8 +89,10 @@ public final class JourneyTriggers: Service, Sendable {
             for (journey, definition) in active
             where JourneyEventMatch.matches(item.name, properties: properties, trigger: definition.trigger, now: now, utcOffsetSeconds: offset) {
                 _ = try await journeys.enter(
-                    workspaceID, journey, version: journey.activeVersion!, root: root, reference: "event:\(item.ref)",
-                    triggerSeq: item.ref, dedupe: JourneyEventMatch.dedupeValue(properties, trigger: definition.trigger))
+                    workspaceID, journey, version: journey.activeVersion!,
+                    [.init(
+                        root: root, reference: "event:\(item.ref)", triggerSeq: item.ref,
+                        dedupe: JourneyEventMatch.dedupeValue(properties, trigger: definition.trigger))])
             }
             for run in try await store.runsWaiting(workspaceID: workspaceID, profileID: root, event: item.name) {
                 // Only what the customer did after the run arrived at the wait counts.
@@ -106,7 +108,7 @@ public final class JourneyTriggers: Service, Sendable {
             for (journey, definition) in active {
                 guard case .segment(let id, let wanted) = definition.trigger, id == item.name, wanted == transition else { continue }
                 _ = try await journeys.enter(
-                    workspaceID, journey, version: journey.activeVersion!, root: root, reference: "segment:\(item.id)")
+                    workspaceID, journey, version: journey.activeVersion!, [.init(root: root, reference: "segment:\(item.id)")])
             }
         }
     }

@@ -57,20 +57,14 @@ public struct PondRuntime: Sendable {
         self.services = services
         self.jobs = JobRunner(
             store: store, clock: clock, owner: owner,
-            handlers: [
-                DecideAgainJob(dispatch: services.dispatch),
-                DeliveryJob(
-                    dispatch: services.dispatch,
-                    channels: channels
-                        ?? ChannelDirectory(
-                            channels: services.channels, store: store, clock: clock, unconfigured: unconfiguredChannels),
-                    // Each channel's stored rate, as this node last read it.
-                    rate: sendRate ?? SendRate { [settings = services.channels] workspaceID, channel in
-                        settings.sendLimit(workspaceID: workspaceID, channel: channel)
-                    }),
-                JourneyStepJob(journeys: services.journeys, dispatch: services.dispatch, tagging: services.tagging, logger: logger),
-                BroadcastJob(broadcasts: services.broadcasts),
-            ], logger: logger)
+            handlers: services.jobHandlers(
+                channels: channels
+                    ?? ChannelDirectory(channels: services.channels, store: store, clock: clock, unconfigured: unconfiguredChannels),
+                // Each channel's stored rate, as this node last read it.
+                rate: sendRate ?? SendRate { [settings = services.channels] workspaceID, channel in
+                    settings.sendLimit(workspaceID: workspaceID, channel: channel)
+                }, logger: logger),
+            logger: logger)
         self.journeyTriggers = JourneyTriggers(journeys: services.journeys, clock: clock, logger: logger)
         self.logger = logger
     }

@@ -101,48 +101,69 @@ extension Store {
     }
 
     /// Starts runs, each due to take its first step now; a run whose entry or dedupe key the journey already has is
-    /// not started (nil in its place).
+    /// not started (nil in its place). A run whose entry key comes again later in `runs` is started once, for the first.
     public func enterJourneyRuns(workspaceID: String, _ runs: [NewJourneyRun], at now: Instant) async throws -> [Int64?] {
         guard !runs.isEmpty else { return [] }
         let ids = try await database.write { db in
-            var ids: [Int64?] = []
+            var started: [String: Int64] = [:]
             var jobs: [NewJob] = []
-            for run in runs {
-                let id = try await db.query(
+            var seen = Set<String>()
+            let firsts = runs.filter { seen.insert("\($0.journeyID)\u{0}\($0.entryKey)").inserted }
+            // One statement per 500 runs; the ids come back by entry key (unique per journey).
+            for chunk in firsts.chunked(500) {
+                let rows = chunk.map { run -> [SQLValue] in
+                    [.text(workspaceID), .text(run.journeyID), .int(Int64(run.version)), .int(run.profileID), .text(run.entryKey),
+                     SQLValue(run.dedupeKey), SQLValue(run.triggerSeq), .text(run.start), now.sql, now.sql]
+                }
+                for row in try await db.query(
                     """
                     INSERT INTO journey_runs (workspace_id, journey_id, version, profile_id, entry_key, dedupe_key, trigger_seq,
                         node, step, status, entered_at, updated_at)
-                    VALUES (?, ?, ?, ?, ?, ?, ?, ?, 0, 'active', ?, ?) ON CONFLICT DO NOTHING RETURNING id
-                    """, .text(workspaceID), .text(run.journeyID), .int(Int64(run.version)), .int(run.profileID),
-                    .text(run.entryKey), SQLValue(run.dedupeKey), SQLValue(run.triggerSeq), .text(run.start), now.sql, now.sql
-                ).first?.int(0)
-                ids.append(id)
-                if let id { jobs.append(Self.stepJob(workspaceID, run: id, step: 0, due: now)) }
+                    VALUES \(Array(repeating: "(?, ?, ?, ?, ?, ?, ?, ?, 0, 'active', ?, ?)", count: chunk.count).joined(separator: ", "))
+                    ON CONFLICT DO NOTHING RETURNING id, journey_id, entry_key
+                    """, rows.flatMap { $0 })
+                {
+                    let id = try row.int(0)
+                    started["\(try row.text(1))\u{0}\(try row.text(2))"] = id
+                    jobs.append(Self.stepJob(workspaceID, run: id, step: 0, due: now))
+                }
             }
             _ = try await Self.enqueue(db, jobs, at: now)
-            return ids
+            var given = Set<String>()
+            return runs.map { run -> Int64? in
+                let key = "\(run.journeyID)\u{0}\(run.entryKey)"
+                guard given.insert(key).inserted else { return nil }
+                return started[key]
+            }
         }
         if ids.contains(where: { $0 != nil }) { jobsQueued.signal() }
         return ids
     }
 
-    /// What `JourneyEntry.decide` needs for one profile: whether it ever entered, whether a run is in progress, how
-    /// many runs of the journey are in progress, and how many it has finished (the `afterExit` entry key).
-    public func journeyEntryFacts(workspaceID: String, journeyID: String, profileID: Int64) async throws
-        -> (everEntered: Bool, inProgress: Bool, exited: Int, runsInProgress: Int)
+    /// What `JourneyEntry.decide` needs for the profiles given: each one's runs of the journey and how many of them
+    /// exited (profiles without runs are absent), and — when `countingRuns`, for a journey with a cap — the
+    /// journey's runs in progress (0 otherwise: counting them reads every run of the journey).
+    public func journeyEntryFacts(workspaceID: String, journeyID: String, profileIDs: [Int64], countingRuns: Bool) async throws
+        -> (profiles: [Int64: (runs: Int, exited: Int)], runsInProgress: Int)
     {
         try await database.read { db in
             let ws = SQLValue.text(workspaceID)
-            let own = try await db.query(
-                """
-                SELECT COUNT(*), COALESCE(SUM(CASE WHEN status = 'exited' THEN 1 ELSE 0 END), 0) FROM journey_runs
-                WHERE workspace_id = ? AND profile_id = ? AND journey_id = ?
-                """, ws, .int(profileID), .text(journeyID))[0]
-            let total = try own.int(0), exited = try own.int(1)
+            var profiles: [Int64: (runs: Int, exited: Int)] = [:]
+            for chunk in Array(Set(profileIDs)).chunked(500) {
+                for row in try await db.query(
+                    """
+                    SELECT profile_id, COUNT(*), COALESCE(SUM(CASE WHEN status = 'exited' THEN 1 ELSE 0 END), 0) FROM journey_runs
+                    WHERE workspace_id = ? AND journey_id = ? AND profile_id IN (\(placeholders(chunk.count))) GROUP BY profile_id
+                    """, [ws, .text(journeyID)] + chunk.map(SQLValue.int))
+                {
+                    profiles[try row.int(0)] = (Int(try row.int(1)), Int(try row.int(2)))
+                }
+            }
+            guard countingRuns else { return (profiles, 0) }
             let running = try await db.query(
                 "SELECT COUNT(*) FROM journey_runs WHERE workspace_id = ? AND journey_id = ? AND status <> 'exited'", ws,
                 .text(journeyID))[0].int(0)
-            return (total > 0, total > exited, Int(exited), Int(running))
+            return (profiles, Int(running))
         }
     }
 

@@ -32,11 +32,13 @@ public struct JourneyListener: Sendable, Hashable {
 /// Journeys' definitions: versions are appended, never edited; the status says whether new profiles enter.
 extension Store {
     /// Appends a version (creating the journey, as a draft, for its first). An active journey's new profiles enter
-    /// the new version from now on; runs in progress stay on theirs. Returns the version number.
+    /// the new version from now on; runs in progress stay on theirs; it listens with `listeners` and its trigger job
+    /// becomes `triggerJob` (nil: its trigger needs none). Returns the version number.
     public func saveJourneyVersion(
-        workspaceID: String, id: String, name: String, definition: String, listeners: [JourneyListener], at: Instant
+        workspaceID: String, id: String, name: String, definition: String, listeners: [JourneyListener], triggerJob: NewJob?,
+        at: Instant
     ) async throws -> Int {
-        try await database.write { db in
+        let version = try await database.write { db in
             let ws = SQLValue.text(workspaceID)
             let current = try await db.query(
                 "SELECT latest_version, status FROM journeys WHERE workspace_id = ? AND id = ?", ws, .text(id)
@@ -56,21 +58,26 @@ extension Store {
                         active_version = CASE WHEN ? = 1 THEN ? ELSE active_version END
                     WHERE workspace_id = ? AND id = ?
                     """, .text(name), .int(Int64(version)), at.sql, .int(active ? 1 : 0), .int(Int64(version)), ws, .text(id))
-                if active { try await Self.replaceListeners(db, workspaceID, id, listeners) }
+                if active {
+                    try await Self.replaceListeners(db, workspaceID, id, listeners)
+                    try await Self.replaceTriggerJob(db, workspaceID, journeyID: id, triggerJob, at: at)
+                }
             }
             try await db.execute(
                 "INSERT INTO journey_versions (workspace_id, journey_id, version, definition, created_at) VALUES (?, ?, ?, ?, ?)",
                 ws, .text(id), .int(Int64(version)), .text(definition), at.sql)
             return version
         }
+        if triggerJob != nil { jobsQueued.signal() }
+        return version
     }
 
-    /// Starts (the latest version), pauses or resumes a journey, with what it then listens for. Nil when there is no
-    /// such journey.
+    /// Starts (the latest version), pauses or resumes a journey, with what it then listens for and, when active, its
+    /// trigger job (a paused journey has none). Nil when there is no such journey.
     public func setJourneyStatus(
-        workspaceID: String, id: String, _ status: JourneyStatus, listeners: [JourneyListener], at: Instant
+        workspaceID: String, id: String, _ status: JourneyStatus, listeners: [JourneyListener], triggerJob: NewJob?, at: Instant
     ) async throws -> StoredJourney? {
-        try await database.write { db in
+        let journey = try await database.write { db -> StoredJourney? in
             let ws = SQLValue.text(workspaceID)
             let changed = try await db.execute(
                 """
@@ -80,8 +87,11 @@ extension Store {
                 """, .text(status.rawValue), at.sql, .text(status.rawValue), ws, .text(id))
             guard changed > 0 else { return nil }
             try await Self.replaceListeners(db, workspaceID, id, listeners)
+            try await Self.replaceTriggerJob(db, workspaceID, journeyID: id, status == .active ? triggerJob : nil, at: at)
             return try await Self.journey(db, workspaceID, id)
         }
+        if triggerJob != nil { jobsQueued.signal() }
+        return journey
     }
 
     public func journey(workspaceID: String, id: String) async throws -> StoredJourney? {

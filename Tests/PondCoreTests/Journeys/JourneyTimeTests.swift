@@ -196,6 +196,39 @@ struct JourneyTimeTests {
         #expect(schedule.nextOccurrence(of: "03-10", after: Self.at("2026-01-01T00:00:00Z"), inclusive: true, utcOffsetSeconds: 0) == nil)
     }
 
+    @Test("a sweep's month-day narrowing keeps every profile whose occurrence falls in the window", arguments: [5_301 as UInt64, 5_302])
+    func sweepCandidates(seed: UInt64) {
+        var random = SplitMix64(seed: seed)
+        func pad(_ n: Int) -> String { n < 10 ? "0\(n)" : "\(n)" }
+        var found = 0
+        for _ in 0..<4000 {
+            let schedule = DateTraitSchedule(
+                trait: "birthday", offsetDays: Int.random(in: -30...30, using: &random),
+                at: TimeOfDay(hour: Int.random(in: 0...23, using: &random)), recurrence: Bool.random(using: &random) ? .yearly : .once)
+            let from = Instant(millisecondsSinceEpoch: Int64.random(in: 1_767_225_600_000...1_830_297_600_000, using: &random))
+            let to = from.adding(milliseconds: Int64.random(in: 60_000...3 * 86_400_000, using: &random))
+            // A date near the window, so that many fall in it.
+            let near = ISO8601.civilFromDays(
+                Int(from.millisecondsSinceEpoch / 86_400_000) - schedule.offsetDays + Int.random(in: -2...3, using: &random))
+            let year = schedule.recurrence == .once ? near.year : Int.random(in: 1960...2010, using: &random)
+            let month = near.month, day = min(near.day, ISO8601.daysIn(month: near.month, year: year))
+            let text: String
+            switch Int.random(in: 0..<3, using: &random) {
+            case 0: text = "\(year)-\(pad(month))-\(pad(day))"
+            case 1: text = "\(pad(month))-\(pad(day))"
+            default: text = "\(year)-\(pad(month))-\(pad(day))T\(pad(Int.random(in: 0...23, using: &random))):30:00Z"
+            }
+            let offset = Int.random(in: -12...14, using: &random) * 3600
+            guard schedule.occurrence(of: .string(text), after: from, through: to, utcOffsetSeconds: offset) != nil else { continue }
+            found += 1
+            // What the store's narrowing reads of the stored JSON text: characters 7–11, or 2–6 of a bare month-day.
+            let stored = Array("\"\(text)\"")
+            let monthDay = String(stored.count == 7 ? stored[1..<6] : stored[6..<11])
+            #expect(schedule.candidateMonthDays(after: from, through: to).contains(monthDay), "\(text) \(schedule) \(from)")
+        }
+        #expect(found > 500, "the windows catch enough occurrences to test")
+    }
+
     @Test("ISO weekday numbers")
     func weekdays() {
         #expect(Weekday(daysSinceEpoch: 0) == .thursday)

@@ -30,11 +30,9 @@ struct DispatchWorld {
         services = ApplicationServices(store: store, clock: clock, intelligence: intelligence)
         runner = JobRunner(
             store: store, clock: clock, owner: owner,
-            handlers: [
-                DecideAgainJob(dispatch: services.dispatch),
-                DeliveryJob(dispatch: services.dispatch, channels: channels ?? SandboxChannels(store: store, clock: clock), rate: rate),
-                JourneyStepJob(journeys: services.journeys, dispatch: services.dispatch, tagging: services.tagging, logger: logger),
-            ], logger: logger)
+            handlers: services.jobHandlers(
+                channels: channels ?? SandboxChannels(store: store, clock: clock), rate: rate, logger: logger),
+            logger: logger)
         triggers = JourneyTriggers(journeys: services.journeys, clock: clock, logger: logger)
     }
 

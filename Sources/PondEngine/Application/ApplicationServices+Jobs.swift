@@ -1,0 +1,17 @@
+import Logging
+import PondStore
+
+extension ApplicationServices {
+    /// Every kind of job the services queue, with its handler: what a node's `JobRunner` runs. Listed here once, so
+    /// the server, the CLI and the tests run the same set; `channels` and `rate` are where deliveries go and how fast.
+    public func jobHandlers(channels: any DeliveryChannels, rate: SendRate, logger: Logger) -> [any JobHandler] {
+        [
+            DecideAgainJob(dispatch: dispatch),
+            DeliveryJob(dispatch: dispatch, channels: channels, rate: rate),
+            JourneyStepJob(journeys: journeys, dispatch: dispatch, tagging: tagging, logger: logger),
+            JourneyTriggerJob(journeys: journeys, logger: logger),
+            JourneyDateEntryJob(journeys: journeys),
+            BroadcastJob(broadcasts: broadcasts),
+        ]
+    }
+}
