@@ -56,6 +56,12 @@ public enum WebhookSignature {
         return Array(code)
     }
 
+    /// `<prefix>_` and 24 hex digits of the SHA-256 of an idempotency key: an id that is the same on every retry,
+    /// and safe to show where the key itself (which names Pond's internal jobs) should not appear.
+    public static func stableID(_ prefix: String, for idempotencyKey: String) -> String {
+        prefix + "_" + hex(SHA256.hash(data: Array(idempotencyKey.utf8)).prefix(12))
+    }
+
     private static let digits = Array("0123456789abcdef".utf8)
 
     static func hex(_ bytes: some Sequence<UInt8>) -> String {

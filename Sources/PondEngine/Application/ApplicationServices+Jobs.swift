@@ -11,6 +11,7 @@ extension ApplicationServices {
             JourneyStepJob(journeys: journeys, dispatch: dispatch, tagging: tagging, logger: logger),
             JourneyTriggerJob(journeys: journeys, logger: logger),
             JourneyDateEntryJob(journeys: journeys),
+            JourneyWebhookJob(channels: self.channels, clock: journeys.definitions.clock, logger: logger),
             BroadcastJob(broadcasts: broadcasts),
         ]
     }

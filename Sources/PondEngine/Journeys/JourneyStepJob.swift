@@ -173,6 +173,14 @@ public struct JourneyStepJob: JobHandler {
             try await journeys.definitions.store.setTraits(
                 workspaceID: workspaceID, profileID: run.profileID, [set.key: set.value],
                 messageID: "journey:\(run.id):\(run.step):\(node)", at: now)
+        } else if let call = WebhookAction(action) {
+            let key = "journey:\(run.id):\(run.step):\(node)"
+            let document: JSONValue = [
+                "journey": .string(run.journeyID), "version": .int(Int64(run.version)), "node": .string(node),
+                "run": .int(run.id), "profileId": .int(run.profileID), "body": call.body ?? .null,
+            ]
+            try await journeys.definitions.store.enqueue(
+                [JourneyWebhookJob.job(workspaceID, key: key, url: call.url, document: document, at: now)], at: now)
         } else {
             throw JourneyActionUnavailable(type: action.type)
         }
