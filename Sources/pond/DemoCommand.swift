@@ -54,7 +54,14 @@ struct DemoSeeder {
         }
         await runtime.stitcher.drain()
         try await DemoPlaybook().install(in: store, workspaceID: workspace.id, at: runtime.clock.now())
+        // The SOPs start before the segments are first evaluated, so the dormant customers entering their segment
+        // enter the wake-up journey; then some live traffic enters the event-triggered ones.
+        try await DemoJourneys(services: runtime.services, store: store).install(workspaceID: workspace.id)
         _ = try await runtime.intelligence.runScheduled(workspaceID: workspace.id)
+        try await runtime.pipeline.submit(
+            DemoJourneys.liveEvents(customers: customers, now: runtime.clock.now()).map {
+                IncomingEvent(workspaceID: workspace.id, source: $0.source, channel: $0.channel, message: $0.message)
+            })
         let layers = try await store.rfmDistribution(workspaceID: workspace.id).layers
         let stages = try await store.stageDistribution(workspaceID: workspace.id)
         let segments = try await store.segments(workspaceID: workspace.id)
@@ -84,12 +91,19 @@ struct DemoSeeder {
         for segment in segments {
             lines.append("  \(pad(segment.id, 16)) \(pad(String(segment.memberCount), 6)) \(segment.name)")
         }
+        lines += ["", "Journeys (SOP), delivering into the sandbox:"]
+        for journey in try await runtime.services.journeys.list(workspaceID: workspace.id) {
+            lines.append("  \(pad(journey.id, 24)) \(pad(journey.status.rawValue, 7)) \(journey.name)")
+        }
         lines += [
             "",
             "Try:",
             "  curl -H 'Authorization: Bearer \(admin.secret)' '\(base)/api/v1/profiles?limit=5'",
             "  curl -H 'Authorization: Bearer \(admin.secret)' '\(base)/api/v1/rfm/distribution'",
             "  curl -H 'Authorization: Bearer \(admin.secret)' '\(base)/api/v1/segments/skincare-vip/members?limit=5'",
+            "  curl -H 'Authorization: Bearer \(admin.secret)' '\(base)/api/v1/sandbox/deliveries?limit=5'",
+            "  curl -H 'Authorization: Bearer \(admin.secret)' '\(base)/api/v1/dispatch/decisions?limit=5'   # sent, deferred, suppressed: why",
+            "  curl -H 'Authorization: Bearer \(admin.secret)' '\(base)/api/v1/journeys/dormant_wake_up/stats'",
         ]
         if let sample {
             lines.append("  curl -H 'Authorization: Bearer \(admin.secret)' '\(base)/api/v1/profiles/\(sample.id)'   # seen on \(sample.channels.keys.filter { $0 != Store.systemChannel }.sorted().joined(separator: ", "))")

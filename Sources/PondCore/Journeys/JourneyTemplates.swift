@@ -71,9 +71,9 @@ public enum JourneyTemplates {
             "birthday_gift": message(
                 "生日礼券", .marketing, wecom: "{{name|亲爱的会员}}，生日快乐！您的生日礼券已到账，生日当周到店或小程序下单即可使用。"),
             "birthday_greeting": message(
-                "生日祝福", .marketing, sms: "【{{brand|品牌}}】{{name|亲爱的会员}}，今天是您的生日，生日礼券别忘了用哦。退订回T"),
+                "生日祝福", .marketing, sms: "【{{workspace.name}}】{{name|亲爱的会员}}，今天是您的生日，生日礼券别忘了用哦。退订回T"),
         ],
-        tags: ["生日礼遇"], traits: ["birthday", "name", "brand"])
+        tags: ["生日礼遇"], traits: ["birthday", "name"])
 
     /// 新会员引导: welcome on day 0, a guide on day 1, popular picks on day 3, and on day 7 a first-order offer
     /// for those who have not bought. Converts on a first order within 14 days.
@@ -126,9 +126,9 @@ public enum JourneyTemplates {
             goal: JourneyGoal(rule: performed(orderCompleted, withinDays: 30), withinDays: 30), reentry: .afterExit),
         messages: [
             "dormant_content": message("好久不见", .content, wecom: "{{name|好久不见}}，这个月上新了几款您可能喜欢的。"),
-            "dormant_offer": message("回归礼", .marketing, sms: "【{{brand|品牌}}】{{name|亲爱的会员}}，送您一张回归券，7 天内有效。退订回T"),
+            "dormant_offer": message("回归礼", .marketing, sms: "【{{workspace.name}}】{{name|亲爱的会员}}，送您一张回归券，7 天内有效。退订回T"),
         ],
-        segments: ["dormant"], traits: ["name", "brand"])
+        segments: ["dormant"], traits: ["name"])
 
     /// 购物车挽回: entered by an abandoned cart (once per cart), waits an hour for the order; without it, a reminder
     /// naming the product, and after a day without an order a second, marketing one.
@@ -151,9 +151,9 @@ public enum JourneyTemplates {
             maxConcurrentRuns: 100_000),
         messages: [
             "cart_reminder": message("购物车提醒", .service, wecom: "{{name|您好}}，{{event.product_name|您看中的宝贝}}还在购物车里，库存不多了。"),
-            "cart_offer": message("购物车优惠", .marketing, sms: "【{{brand|品牌}}】{{event.product_name|购物车里的宝贝}}今天下单享 9 折。退订回T"),
+            "cart_offer": message("购物车优惠", .marketing, sms: "【{{workspace.name}}】{{event.product_name|购物车里的宝贝}}今天下单享 9 折。退订回T"),
         ],
-        traits: ["name", "brand"])
+        traits: ["name"])
 
     /// 每日分层触达 ("studied today / did not"): every evening at 20:00 for the learners' segment, praise for those
     /// who completed a lesson today, a nudge for those who did not.
@@ -205,8 +205,8 @@ public enum JourneyTemplates {
         messages: [
             "care_tips": message("使用小贴士", .service, wecom: "{{name|您好}}，您的{{event.product_name|净水器}}用得还顺手吗？安装和使用问题随时找我。"),
             "filter_reminder": message(
-                "滤芯更换提醒", .service, sms: "【{{brand|品牌}}】{{name|您好}}，您的净水器已使用约半年，建议更换滤芯，保障饮水安全。",
+                "滤芯更换提醒", .service, sms: "【{{workspace.name}}】{{name|您好}}，您的净水器已使用约半年，建议更换滤芯，保障饮水安全。",
                 wecom: "{{name|您好}}，您的{{event.product_name|净水器}}已使用约半年，该换滤芯啦，点此预约上门更换。"),
         ],
-        traits: ["name", "brand"])
+        traits: ["name"])
 }

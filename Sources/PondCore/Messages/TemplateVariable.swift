@@ -2,8 +2,9 @@
 ///
 /// The path says where the value comes from:
 /// - `event.<key>`: a property of the event that triggered the journey (`{{event.product_name}}`);
-/// - `profile.<name>` and `links.<name>`: values Pond supplies itself (`{{profile.id}}`, `{{links.unsubscribe}}`);
-///   these roots are reserved, so a trait called `profile` or `links` cannot be named in a template;
+/// - `profile.<name>`, `links.<name>` and `workspace.<name>`: values Pond supplies itself (`{{profile.id}}`,
+///   `{{links.unsubscribe}}`, `{{workspace.name}}` — the brand's name, for an SMS's 【signature】); these roots are
+///   reserved, so a trait called `profile`, `links` or `workspace` cannot be named in a template;
 /// - anything else: a profile trait (`{{name}}`, `{{address.city}}`).
 ///
 /// A dotted trait or event path is looked up as the whole key first and then as a path into nested objects:
@@ -23,9 +24,11 @@ public struct TemplateVariable: Sendable, Hashable, CustomStringConvertible {
     }
 
     /// Roots that never name a trait.
-    public static let reservedRoots: Set<String> = ["event", "profile", "links"]
+    public static let reservedRoots: Set<String> = ["event", "profile", "links", "workspace"]
 
-    private static let reservedExamples = ["event": "event.amount", "profile": "profile.id", "links": "links.unsubscribe"]
+    private static let reservedExamples = [
+        "event": "event.amount", "profile": "profile.id", "links": "links.unsubscribe", "workspace": "workspace.name",
+    ]
 
     /// The path as written, without surrounding whitespace: `name`, `event.amount`, `links.unsubscribe`.
     public let name: String

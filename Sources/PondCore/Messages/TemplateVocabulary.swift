@@ -7,7 +7,7 @@
 public struct TemplateVocabulary: Sendable, Hashable {
     /// The system values every send can fill.
     public static let standardSystemNames: Set<String> = [
-        "profile.id", "links.unsubscribe", "links.preferences",
+        "profile.id", "links.unsubscribe", "links.preferences", "workspace.name",
     ]
 
     public var traitKeys: Set<String>

@@ -10,14 +10,17 @@ import PondStore
 /// a template costs no database read: a broadcast fills thousands per slice.
 public struct TemplateRenderer: Sendable {
     public let workspaceID: String
+    /// The brand's name, `{{workspace.name}}`.
+    let workspaceName: String
     let unsubscribeLink: @Sendable (_ profileID: Int64, _ channel: ChannelID) -> String
 
     /// The `MessageContent.parameters` key of the unsubscribe link of an email that needs one, for the email
     /// channel's `List-Unsubscribe` (and RFC 8058 one-click) headers.
     public static let unsubscribeURLParameter = "unsubscribeUrl"
 
-    init(workspaceID: String, unsubscribeLink: @escaping @Sendable (Int64, ChannelID) -> String) {
+    init(workspaceID: String, workspaceName: String, unsubscribeLink: @escaping @Sendable (Int64, ChannelID) -> String) {
         self.workspaceID = workspaceID
+        self.workspaceName = workspaceName
         self.unsubscribeLink = unsubscribeLink
     }
 
@@ -26,14 +29,14 @@ public struct TemplateRenderer: Sendable {
     public static func carriesUnsubscribeLink(_ category: MessageCategory) -> Bool { category != .service }
 
     /// What a send's variables are filled from: the customer's traits, the trigger event's properties (nil when
-    /// there is none), and Pond's own values — `profile.id` always; `links.unsubscribe` for marketing and content,
+    /// there is none), and Pond's own values — `profile.id` and `workspace.name` always; `links.unsubscribe` for marketing and content,
     /// signed for this customer and channel; `links.preferences` is that same page, where the customer manages
     /// marketing on the channel.
     public func values(
         profileID: Int64, channel: ChannelID, category: MessageCategory, traits: [String: JSONValue],
         event: [String: JSONValue]?
     ) -> TemplateValues {
-        var system: [String: JSONValue] = ["profile.id": .int(profileID)]
+        var system: [String: JSONValue] = ["profile.id": .int(profileID), "workspace.name": .string(workspaceName)]
         if Self.carriesUnsubscribeLink(category) {
             let link = JSONValue.string(unsubscribeLink(profileID, channel))
             system["links.unsubscribe"] = link

@@ -90,9 +90,11 @@ public struct TemplateService: Sendable {
         }
     }
 
-    /// A renderer for the workspace's sends, holding its link secret.
+    /// A renderer for the workspace's sends, holding its name and link secret.
     public func renderer(workspaceID: String) async throws -> TemplateRenderer {
-        TemplateRenderer(workspaceID: workspaceID, unsubscribeLink: try await links.signer(workspaceID: workspaceID))
+        TemplateRenderer(
+            workspaceID: workspaceID, workspaceName: try await store.workspace(id: workspaceID)?.name ?? workspaceID,
+            unsubscribeLink: try await links.signer(workspaceID: workspaceID))
     }
 
     /// A template filled for one customer, as the console shows it before anything is sent.

@@ -138,6 +138,8 @@ public struct DemoBrand: Sendable {
             ]
             if hasPhone { traits["phone"] = .string(phone) }
             if isMember { traits["member_id"] = .string(memberID) }
+            // The mini program's skincare class (护肤课堂) counts the days in a row a member studied.
+            if isMember, rng.chance(30) { traits["streak_days"] = .int(Int64(rng.int(30) + 1)) }
             traits["wechat_unionid"] = .string(unionID)
             add(.identify, source: "mini-program", channel: "mini_program", user: userID, anonymous: anonymous,
                 time: firstSeen.adding(milliseconds: 3_700_000), traits: traits)

@@ -28,6 +28,9 @@ public struct DemoPlaybook: Sendable {
         ("win-back", "沉睡召回 Win-back", #"rfm layer in ["hibernating", "at_risk"] or stage = "dormant""#),
         ("birthday-week", "生日关怀 Birthday this week", #"birthday birthday in next 7d"#),
         ("wecom-regulars", "企微高频客户 WeCom regulars", #"channel present "wecom" and in segment "skincare-vip""#),
+        // Named by the SOPs (`DemoJourneys`): dormant wake-up, and the daily outreach of the skincare class.
+        ("dormant", "沉睡客户 Dormant", #"stage = "dormant""#),
+        ("learners", "护肤课堂学员 Skincare class", #"performed "Lesson Completed" >= 1 time in 30d"#),
     ]
 
     /// Defines the tags, rules and segments (idempotently).

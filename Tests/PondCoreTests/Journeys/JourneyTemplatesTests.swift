@@ -85,6 +85,6 @@ struct JourneyTemplatesTests {
                 == .wait(until: ISO8601.parse("2026-05-17T01:00:00Z")!, then: "unused"))
         #expect(JourneyStep.next(journey, at: "unused", context: context) == .go(to: "greet", arm: "then"))
         let body = try #require(JourneyTemplates.birthdayCoupon.messages["birthday_greeting"]?.bodies[.sms])
-        #expect(try body.render(TemplateValues(traits: facts.traits)).text.hasPrefix("【品牌】小林，今天是您的生日"))
+        #expect(try body.render(TemplateValues(traits: facts.traits, system: ["workspace.name": "品牌"])).text.hasPrefix("【品牌】小林，今天是您的生日"))
     }
 }
