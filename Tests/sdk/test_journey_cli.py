@@ -77,9 +77,12 @@ def test_journeys_are_run_from_the_command_line(pond, tmp_path):
 
     broken = care_journey("other")
     broken["nodes"][0]["action"]["template"] = "notic"
+    broken["nodes"][3]["action"]["tag"] = "nobody"
     definition.write_text(json.dumps(broken), encoding="utf-8")
     error = refused(pond, "save", "--file", str(definition))
-    assert "journey_unknown_template" in error and "nodes.first.action.template" in error and "notice" in error, error
+    # Every problem, each with its code and path; the first one's with the closest template name.
+    assert "journey_unknown_template (nodes.first.action.template)" in error and '"notice"' in error, error
+    assert "also " in error and "nodes.tag.action.tag" in error, error
     assert "other" not in cli(pond, "list").stdout, "a refused definition is not saved"
 
     assert "paused" in cli(pond, "pause", "care").stdout
