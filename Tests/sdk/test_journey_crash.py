@@ -102,4 +102,6 @@ def test_journey_resumes_after_kill9(backend, server_factory):
     assert totals["exitedBy"] == {"completed": runs}, totals["exitedBy"]
     logged = assert_each_message_once(ws, runs, SENDS)
     assert {d["decision"] for d in logged} == {"send"}, count_by(logged, "decision")
+    tagged = ok(ws.admin("POST", "/api/v1/segments/preview", {"ruleText": 'has tag "cared"', "sample": 1}))["size"]
+    assert tagged == runs, f"{tagged} of {runs} customers tagged by the journey"
     server.assert_healthy()
