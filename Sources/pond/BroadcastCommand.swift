@@ -66,12 +66,18 @@ struct BroadcastCommand: AsyncParsableCommand {
     }
 }
 
-/// A broadcast the service refused, shown as its code and message (not as a usage error).
+/// What an application service refused (a broadcast, a journey), shown as its code and message — and every other
+/// problem of a refused definition, one a line — not as a usage error.
 struct Refused: Error, CustomStringConvertible {
     let error: DefinitionError
     var description: String {
         let path = error.details["path"]?.stringValue.map { " (\($0))" } ?? ""
-        return "\(error.code)\(path): \(error.message)"
+        var lines = ["\(error.code)\(path): \(error.message)"]
+        for problem in (error.details["problems"]?.arrayValue ?? []).dropFirst() {
+            let code = problem["code"]?.stringValue ?? "", message = problem["message"]?.stringValue ?? ""
+            lines.append("  also \(code)" + (problem["path"]?.stringValue.map { " (\($0))" } ?? "") + ": \(message)")
+        }
+        return lines.joined(separator: "\n")
     }
 }
 

@@ -8,7 +8,7 @@ struct Pond: AsyncParsableCommand {
         abstract: "Pond: private-domain (私域) customer operations — CDP, identity graph and tracking API in one binary.",
         subcommands: [
             ServeCommand.self, DemoCommand.self, WorkspaceCommand.self, KeyCommand.self, ImportCommand.self, MigrateCommand.self,
-            BroadcastCommand.self, BenchCommand.self,
+            BroadcastCommand.self, JourneyCommand.self, BenchCommand.self,
         ])
 }
 

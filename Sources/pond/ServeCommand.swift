@@ -39,6 +39,8 @@ struct ServerOptions: ParsableArguments {
     var headerTimeout: Int = Int(ConnectionLimits().headerTimeout.components.seconds)
     @Option(help: "Longest silence, in seconds, while a request body arrives (then 408).")
     var bodyTimeout: Int = Int(ConnectionLimits().bodyTimeout.components.seconds)
+    @Option(help: "Seconds this node holds a job it claimed (a journey step, a delivery, a broadcast slice); the jobs of a node that died are taken over by the others after this long.")
+    var jobLease: Int = 60
     @Option(help: "text or json") var logFormatName: String = "text"
     @Option(help: "trace, debug, info, notice, warning, error") var logLevelName: String = "info"
 
@@ -57,6 +59,7 @@ struct ServerOptions: ParsableArguments {
 
     func validate() throws {
         guard maxConnections >= 1 else { throw ValidationError("--max-connections must be at least 1") }
+        guard jobLease >= 1 else { throw ValidationError("--job-lease must be at least 1 second") }
         for (name, seconds) in [("idle", idleTimeout), ("header", headerTimeout), ("body", bodyTimeout)] where seconds < 1 {
             throw ValidationError("--\(name)-timeout must be at least 1 second")
         }
@@ -83,7 +86,7 @@ enum PondServerRunner {
             try await DatabaseURL.migrate(opened.database)
             let runtime = PondRuntime(
                 store: Store(database: opened.database), registry: registry, unconfiguredChannels: unconfiguredChannels,
-                logger: logger)
+                jobLease: .seconds(options.jobLease), logger: logger)
             let configuration = options.configuration()
             let app = buildApplication(runtime: runtime, configuration: configuration) { port in
                 logger.info("pond is listening", metadata: [

@@ -484,3 +484,123 @@ class FlakyProxy:
         self._server.shutdown()
         self._server.server_close()
         self._thread.join(timeout=10)
+
+
+# --------------------------------------------------------------------------- reaching customers
+
+
+def ok(response, status: int = 200) -> dict:
+    assert response.status_code == status, (response.request.method, response.request.url, response.status_code, response.text)
+    return response.json()
+
+
+def seed_customers(ws: Workspace, prefix: str, count: int) -> list[int]:
+    """`count` customers, each identified with a user id and a phone through /v1/batch; returns their profile ids
+    once stitching has made every one of them."""
+    headers = {"Content-Type": "application/json", "Authorization": basic_auth(ws.write_key)}
+    for start in range(0, count, 500):
+        batch = [{"type": "identify", "userId": f"{prefix}-{i}", "messageId": f"{prefix}-m{i}",
+                  "traits": {"phone": f"139{i:08d}", "name": f"会员{i}"}} for i in range(start, min(start + 500, count))]
+        response = requests.post(ws.base_url + "/v1/batch", data=json.dumps({"batch": batch}), headers=headers, timeout=60)
+        assert response.status_code == 200, response.text
+    ws.profile_by_identity("user_id", f"{prefix}-{count - 1}", timeout=120)
+
+    def all_profiles():
+        ids = profile_ids(ws)
+        return ids if len(ids) >= count else None
+
+    return wait_until(all_profiles, 120, f"{count} profiles", interval=0.5)
+
+
+def profile_ids(ws: Workspace) -> list[int]:
+    """Every profile id of the workspace, through the paged profile list."""
+    ids, after = [], None
+    while True:
+        params = {"limit": 200}
+        if after:
+            params["after"] = after
+        page = ok(ws.admin_get("/api/v1/profiles", params=params))
+        ids.extend(p["id"] for p in page["profiles"])
+        after = page["nextCursor"]
+        if not after:
+            return ids
+
+
+def paged(ws: Workspace, path: str, member: str, params: Optional[dict] = None) -> list[dict]:
+    """Every item of a cursor-paged list (the decision log, the sandbox's deliveries), 1000 a page."""
+    items, cursor = [], None
+    while True:
+        query = dict(params or {}, limit=1000)
+        if cursor:
+            query["cursor"] = cursor
+        page = ok(ws.admin_get(path, params=query))
+        items.extend(page[member])
+        cursor = page["nextCursor"]
+        if not cursor:
+            return items
+
+
+def decisions(ws: Workspace, origin: Optional[str] = None) -> list[dict]:
+    return paged(ws, "/api/v1/dispatch/decisions", "decisions", {"origin": origin} if origin else None)
+
+
+def sandbox_deliveries(ws: Workspace) -> list[dict]:
+    return paged(ws, "/api/v1/sandbox/deliveries", "deliveries")
+
+
+def count_by(items: Iterable[dict], key: str) -> dict:
+    counts: dict = {}
+    for item in items:
+        counts[item[key]] = counts.get(item[key], 0) + 1
+    return counts
+
+
+def journey_totals(ws: Workspace, journey_id: str) -> dict:
+    """A journey's stats summed over its versions: entered, in progress, exited and messages (all statuses)."""
+    versions = ok(ws.admin_get(f"/api/v1/journeys/{journey_id}/stats"))["versions"]
+    return {
+        "entered": sum(v["entered"] for v in versions),
+        "inProgress": sum(v["inProgress"] for v in versions),
+        "exited": sum(sum(v["exited"].values()) for v in versions),
+        "exitedBy": {reason: sum(v["exited"].get(reason, 0) for v in versions)
+                     for reason in {r for v in versions for r in v["exited"]}},
+        "messages": sum(m["count"] for v in versions for m in v["messages"]),
+        "messagesBy": count_messages(versions),
+    }
+
+
+def count_messages(versions: list[dict]) -> dict:
+    counts: dict = {}
+    for v in versions:
+        for m in v["messages"]:
+            counts[(m["status"], m["reason"])] = counts.get((m["status"], m["reason"]), 0) + m["count"]
+    return counts
+
+
+# A service notice needs no marketing consent and is not held at night: the dispatcher lets every one go at once.
+NOTICE_TEMPLATE = {"id": "notice", "name": "通知", "category": "service",
+                   "bodies": {"sandbox": {"text": "{{name|您好}}，您的会员权益已更新"}}}
+
+
+def care_journey(journey_id: str, delay_seconds: int = 2) -> dict:
+    """send → delay → send → tag → exit, entered by hand; both sends are service notices on the sandbox."""
+    send = {"type": "send_message", "template": "notice", "channel": "sandbox"}
+    return {
+        "id": journey_id, "name": "会员关怀", "trigger": {"type": "manual"}, "start": "first",
+        "nodes": [
+            {"id": "first", "type": "action", "action": send, "next": "pause"},
+            {"id": "pause", "type": "delay", "seconds": delay_seconds, "next": "second"},
+            {"id": "second", "type": "action", "action": send, "next": "tag"},
+            {"id": "tag", "type": "action", "action": {"type": "add_tag", "tag": "cared"}, "next": "done"},
+            {"id": "done", "type": "exit"},
+        ],
+    }
+
+
+def prepare_journey(ws: Workspace, journey_id: str) -> None:
+    """The notice template, the tag and `care_journey`, started (after customers with a `name` trait exist: a
+    template may only name traits the workspace knows)."""
+    ok(ws.admin("POST", "/api/v1/templates", NOTICE_TEMPLATE), 201)
+    ok(ws.admin("POST", "/api/v1/tags", {"name": "cared"}), 201)
+    ok(ws.admin("POST", "/api/v1/journeys", care_journey(journey_id)), 201)
+    assert ok(ws.admin("POST", f"/api/v1/journeys/{journey_id}/start"))["status"] == "active"

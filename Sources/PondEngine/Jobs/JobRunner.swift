@@ -1,4 +1,5 @@
 import Logging
+import Metrics
 import PondCore
 import PondStore
 import ServiceLifecycle
@@ -26,6 +27,9 @@ public enum JobOutcome: Sendable, Equatable {
 /// A handler that throws has its job retried with exponential backoff (2, 4, 8 … seconds after each attempt, at most an
 /// hour), the error kept on the job. Work is found by waking up — `notify()` after enqueueing, and at the latest every
 /// `pollInterval` (jobs other nodes enqueued, timers coming due) — never by scanning.
+///
+/// Each node counts the jobs it finished by kind (`pond_jobs_completed_total{kind}`), so an operator can see that
+/// the nodes sharing a database share its work.
 public final class JobRunner: Service, Sendable {
     private let store: Store
     private let clock: any Clock
@@ -35,12 +39,14 @@ public final class JobRunner: Service, Sendable {
     private let batchSize: Int
     private let pollInterval: Duration
     private let logger: Logger
+    private let completed: [String: Counter]
     private let wakeups: AsyncStream<Void>
     private let wake: AsyncStream<Void>.Continuation
 
     public init(
         store: Store, clock: any Clock, owner: String, handlers: [any JobHandler], lease: Duration = .seconds(60),
-        batchSize: Int = 100, pollInterval: Duration = .seconds(1), logger: Logger
+        batchSize: Int = 100, pollInterval: Duration = .seconds(1), metrics: any MetricsFactory = NOOPMetricsHandler.instance,
+        logger: Logger
     ) {
         self.store = store
         self.clock = clock
@@ -50,6 +56,9 @@ public final class JobRunner: Service, Sendable {
         self.batchSize = batchSize
         self.pollInterval = pollInterval
         self.logger = logger
+        completed = Dictionary(
+            handlers.map { ($0.kind, Counter(label: "pond_jobs_completed_total", dimensions: [("kind", $0.kind)], factory: metrics)) },
+            uniquingKeysWith: { first, _ in first })
         (wakeups, wake) = AsyncStream.makeStream(of: Void.self, bufferingPolicy: .bufferingNewest(1))
         store.jobsQueued.subscribe { [wake] in wake.yield() }
     }
@@ -96,9 +105,11 @@ public final class JobRunner: Service, Sendable {
         guard let handler = handlers[job.job.kind] else { return }
         do {
             switch try await handler.run(job) {
-            case .done(let next): try await store.completeJob(job, enqueueing: next, at: clock.now())
+            case .done(let next):
+                try await store.completeJob(job, enqueueing: next, at: clock.now())
+                completed[job.job.kind]?.increment()
             case .later(let due): try await store.retryJob(job, dueAt: due, error: nil)
-            case .completed: break
+            case .completed: completed[job.job.kind]?.increment()
             }
         } catch let lost as JobLeaseLost {
             logger.warning("a job's lease ran out before it finished; its new holder runs it", metadata: ["job": "\(lost.jobID)"])

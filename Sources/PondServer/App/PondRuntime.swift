@@ -31,13 +31,15 @@ public struct PondRuntime: Sendable {
     ///   - sendRate: by default each channel's stored `ratePerSecond`.
     ///   - unconfiguredChannels: what the default directory does with a message on a channel its workspace did not
     ///     configure: `.sandbox` records it (the demo, tests), `.refused` fails it (`pond serve`).
+    ///   - jobLease: how long this node holds a job it claimed; a node that dies mid-job has it taken over after
+    ///     this long, so it must exceed the longest job (a batch of claims runs one after another).
     public init(
         store: Store, clock: any Clock = SystemClock(), registry: PrometheusCollectorRegistry = PrometheusCollectorRegistry(),
         pipeline configuration: IngestPipeline.Configuration = .init(), sweepInterval: Duration = .seconds(3600),
         sweepOnStart: Bool = true, channels: (any DeliveryChannels)? = nil, sendRate: SendRate? = nil,
         unconfiguredChannels: ChannelDirectory.Unconfigured = .sandbox,
         owner: String = "pond-\(UInt64.random(in: 0...UInt64.max))", publicURL: String = "http://127.0.0.1:8080",
-        logger: Logger
+        jobLease: Duration = .seconds(60), logger: Logger
     ) {
         let metrics = IngestMetrics(factory: PrometheusMetricsFactory(registry: registry))
         let intelligence = IntelligenceService(
@@ -64,7 +66,7 @@ public struct PondRuntime: Sendable {
                 rate: sendRate ?? SendRate { [settings = services.channels] workspaceID, channel in
                     settings.sendLimit(workspaceID: workspaceID, channel: channel)
                 }, logger: logger),
-            logger: logger)
+            lease: jobLease, metrics: PrometheusMetricsFactory(registry: registry), logger: logger)
         self.journeyTriggers = JourneyTriggers(journeys: services.journeys, clock: clock, logger: logger)
         self.logger = logger
     }
