@@ -85,6 +85,10 @@ extension Store {
         // The ledger's answers stay with the members they were given through; the cluster now answers as its
         // latest member (`ConsentLedger`).
         try await refreshConsentSummaries(db, workspaceID, roots: [survivor])
+        // Journey runs follow the customer: a run waiting for an order still hears it when the survivor places it,
+        // and the re-entry policy counts the merged customer's runs as the survivor's. They stay there on an unmerge.
+        try await db.execute(
+            "UPDATE journey_runs SET profile_id = ? WHERE workspace_id = ? AND profile_id = ?", .int(survivor), ws, .int(merged))
     }
 }
 

@@ -91,6 +91,36 @@ struct JourneyEngineTests {
         ],
     ]
 
+    @Test("a run waiting for an order follows its customer into a merge: the survivor's order ends the wait",
+          arguments: TestBackend.available)
+    func runsFollowMerges(_ backend: TestBackend) async throws {
+        try await World.with(backend) { world in
+            try await Self.prepare(world, tags: ["recovered", "reminded"])
+            let id = try await Self.save(world, Self.cart)
+            _ = try await world.services.journeys.start(workspaceID: World.workspace, id: id)
+            let member = try await world.customer("member")
+            try await world.track([
+                ["type": "track", "anonymousId": "visitor-1", "event": "Cart Abandoned", "properties": ["cart_id": "c9"]]
+            ])
+            await world.settle()
+            let visitor = try #require(
+                try await world.store.profileID(
+                    workspaceID: World.workspace, identity: IdentityRules.make(type: "anonymous_id", value: "visitor-1")))
+            #expect(visitor != member)
+            // The visitor logs in as the member: two profiles, one customer.
+            try await world.track([["type": "identify", "userId": "member", "anonymousId": "visitor-1"]])
+            await world.settle()
+            let root = try #require(try await world.store.rootProfileID(workspaceID: World.workspace, profileID: visitor))
+            #expect(try await world.store.rootProfileID(workspaceID: World.workspace, profileID: member) == root)
+            await world.advance(seconds: 60)
+            try await world.track([["type": "track", "userId": "member", "event": "Order Completed", "properties": ["revenue": 10]]])
+            await world.settle()
+            #expect(try await world.tags(root) == ["recovered"])
+            await world.advance(seconds: 3600)
+            #expect(try await world.tags(root) == ["recovered"], "the timeout of the ended wait does nothing")
+        }
+    }
+
     @Test("an event enters a run that waits for the order; the order ends the wait, its absence times out",
           arguments: TestBackend.available)
     func abandonedCart(_ backend: TestBackend) async throws {
