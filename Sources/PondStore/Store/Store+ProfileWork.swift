@@ -78,7 +78,7 @@ extension Store {
         try await recordSegmentChanges(
             db, workspaceID,
             segments.map { SegmentChange(segmentID: $0, profileID: merged, entered: false, reason: "merged into profile \(survivor)") },
-            at: at)
+            at: at, feedingJourneys: false)
         for table in ["rfm_scores", "profile_stages", "profile_consents", "segment_members"] {
             try await db.execute("DELETE FROM \(table) WHERE workspace_id = ? AND profile_id = ?", ws, .int(merged))
         }

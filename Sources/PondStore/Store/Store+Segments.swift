@@ -140,16 +140,18 @@ extension Store {
             at: at)
     }
 
-    static func recordSegmentChanges(_ db: any SQLExecutor, _ workspaceID: String, _ changes: [SegmentChange], at: Instant)
-        async throws
-    {
+    /// Logs transitions, and hands those journeys listen for to the journey inbox — unless `feedingJourneys` is
+    /// false: a merged profile's exits are bookkeeping (its cluster lives on in the survivor), not a customer leaving.
+    static func recordSegmentChanges(
+        _ db: any SQLExecutor, _ workspaceID: String, _ changes: [SegmentChange], at: Instant, feedingJourneys: Bool = true
+    ) async throws {
         try await db.executeMany(
             "INSERT INTO segment_changes (workspace_id, segment_id, profile_id, change, at, reason) VALUES (?, ?, ?, ?, ?, ?)",
             changes.map {
                 [.text(workspaceID), .text($0.segmentID), .int($0.profileID), .text($0.entered ? "enter" : "exit"), at.sql,
                  .text($0.reason)]
             })
-        try await feedJourneyInbox(db, workspaceID, changes: changes, at: at)
+        if feedingJourneys { try await feedJourneyInbox(db, workspaceID, changes: changes, at: at) }
     }
 
     /// The enter/exit log in order, after sequence number `after`: a cursor journeys and exports follow.
