@@ -30,5 +30,34 @@ extension Store {
             INSERT INTO events (workspace_id, message_id, type, event, ts, received_at, source, channel, profile_id, payload)
             VALUES (?, ?, 'track', ?, ?, ?, ?, ?, ?, ?)
             """, rows)
+        try await feedJourneyInbox(db, workspaceID, systemEvents: events, at: at)
+    }
+
+    /// Copies the system events some journey listens for (a journey entered on `Tag Added`, a wait for `Consent
+    /// Granted`) into the journey inbox, as the stitcher does for the customer's own events. They never pass
+    /// through stitching, so they are found here by what was just written: the profiles, the names and the time.
+    /// Nothing is read beyond one look at the listeners when no journey listens for them.
+    private static func feedJourneyInbox(_ db: any SQLExecutor, _ workspaceID: String, systemEvents events: [SystemEvent], at: Instant)
+        async throws
+    {
+        let ws = SQLValue.text(workspaceID)
+        let names = Array(Set(events.map(\.name)))
+        let listened = try await db.query(
+            """
+            SELECT DISTINCT name FROM journey_listeners WHERE workspace_id = ? AND source = 'event'
+                AND name IN (\(placeholders(names.count)))
+            """, [ws] + names.map(SQLValue.text)
+        ).map { try $0.text(0) }
+        guard !listened.isEmpty else { return }
+        let profiles = Array(Set(events.filter { listened.contains($0.name) }.map(\.profileID)))
+        for chunk in profiles.chunked(500) {
+            try await db.execute(
+                """
+                INSERT INTO journey_inbox (workspace_id, source, name, profile_id, ref, at)
+                SELECT workspace_id, 'event', event, profile_id, seq, ts FROM events
+                WHERE workspace_id = ? AND profile_id IN (\(placeholders(chunk.count))) AND ts = ? AND channel = ?
+                    AND event IN (\(placeholders(listened.count)))
+                """, [ws] + chunk.map(SQLValue.int) + [at.sql, .text(systemChannel)] + listened.map(SQLValue.text))
+        }
     }
 }

@@ -233,6 +233,27 @@ struct JourneyEngineTests {
         }
     }
 
+    @Test("Pond's own timeline events trigger journeys: tagging a customer `vip` enters the VIP welcome",
+          arguments: TestBackend.available)
+    func systemEventTrigger(_ backend: TestBackend) async throws {
+        try await World.with(backend) { world in
+            try await Self.prepare(world, tags: ["vip", "regular", "vip-welcome"])
+            let id = try await Self.save(world, [
+                "name": "VIP welcome", "start": "t",
+                "trigger": ["type": "event", "event": "Tag Added", "where": [["key": "tag", "op": "eq", "value": "vip"]]],
+                "nodes": [Self.tag("t", "vip-welcome", next: "done"), Self.exit],
+            ])
+            _ = try await world.services.journeys.start(workspaceID: World.workspace, id: id)
+            let vip = try await world.customer("vip"), regular = try await world.customer("regular")
+            let origin = TaggingService.Origin(.manual, reference: "t")
+            _ = try await world.services.tagging.tag(workspaceID: World.workspace, profileID: vip, tags: ["vip"], origin: origin)
+            _ = try await world.services.tagging.tag(workspaceID: World.workspace, profileID: regular, tags: ["regular"], origin: origin)
+            await world.settle()
+            #expect(try await world.tags(vip) == ["vip", "vip-welcome"])
+            #expect(try await world.tags(regular) == ["regular"], "the filter holds: another tag enters nobody")
+        }
+    }
+
     @Test("a merge is not leaving a segment: an exit-triggered journey enters only customers who really left",
           arguments: TestBackend.available)
     func mergeIsNoExit(_ backend: TestBackend) async throws {
