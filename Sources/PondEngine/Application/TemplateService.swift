@@ -67,7 +67,7 @@ public struct TemplateService: Sendable {
                 }
                 if !broken.isEmpty {
                     throw Self.inUse(
-                        id, by: broken,
+                        id, by: broken.map { "broadcast \($0.id)" },
                         "would no longer be sendable by \(broken.map { "broadcast '\($0.id)'" }.joined(separator: ", ")) (a channel it sends on removed, or a category stricter than its own); cancel them first")
                 }
             }
@@ -75,14 +75,21 @@ public struct TemplateService: Sendable {
         }
     }
 
-    /// Deletes a template that no scheduled or running broadcast sends.
+    /// Deletes a template that no scheduled or running broadcast sends and no journey names in its latest or active
+    /// version (a run of an older version that meets the deleted template goes on without the message).
     public func delete(workspaceID: String, id: String) async throws {
         try await definitions.changing(workspaceID) { _ in
             let users = try await store.activeBroadcasts(workspaceID: workspaceID, templateID: id)
             if !users.isEmpty {
                 throw Self.inUse(
-                    id, by: users,
+                    id, by: users.map { "broadcast \($0.id)" },
                     "is sent by \(users.map { "broadcast '\($0.id)'" }.joined(separator: ", ")); cancel them or wait for them to complete")
+            }
+            let journeys = try await journeysNaming(workspaceID, template: id)
+            if !journeys.isEmpty {
+                throw Self.inUse(
+                    id, by: journeys.map { "journey \($0)" },
+                    "is sent by \(journeys.map { "journey '\($0)'" }.joined(separator: ", ")); save a version without it first")
             }
             guard try await store.deleteTemplate(workspaceID: workspaceID, id: id) else {
                 throw DefinitionError.notFound("template '\(id)'")
@@ -143,10 +150,25 @@ public struct TemplateService: Sendable {
         return DefinitionError(.invalid, code: error.code.rawValue, error.message, details: details)
     }
 
-    static func inUse(_ id: String, by broadcasts: [Broadcast], _ why: String) -> DefinitionError {
+    static func inUse(_ id: String, by users: [String], _ why: String) -> DefinitionError {
         DefinitionError(
-            .conflict, code: Code.templateInUse.rawValue, "template '\(id)' \(why)",
-            details: ["usedBy": .array(broadcasts.map { .string("broadcast \($0.id)") })])
+            .conflict, code: Code.templateInUse.rawValue, "template '\(id)' \(why)", details: ["usedBy": .array(users.map(JSONValue.string))])
+    }
+
+    /// The journeys whose latest or active version sends `template`.
+    private func journeysNaming(_ workspaceID: String, template: String) async throws -> [String] {
+        var names: [String] = []
+        for journey in try await store.journeys(workspaceID: workspaceID) {
+            for version in Set([journey.latestVersion, journey.activeVersion].compactMap { $0 }) {
+                guard let text = try await store.journeyVersion(workspaceID: workspaceID, id: journey.id, version: version),
+                    let definition = try? JourneyDefinition(json: try JSONParser.parse(Array(text.utf8))),
+                    definition.references().templates.contains(template)
+                else { continue }
+                names.append(journey.id)
+                break
+            }
+        }
+        return names
     }
 
     static func lacksChannel(_ stored: StoredTemplate, _ channel: ChannelID, path: String = "channel") -> DefinitionError {

@@ -336,6 +336,17 @@ struct JourneyEngineTests {
             let messages = Dictionary(stats.messages.map { ("\($0.status.rawValue)/\($0.reason?.rawValue ?? "-")", $0.count) }, uniquingKeysWith: +)
             #expect(messages == ["delivered/-": 1, "suppressed/no_consent": 1], "the customer without consent is suppressed, with the reason")
             #expect(stats.exited == ["completed": 2])
+
+            // The journey sends the template: it cannot be deleted until a version without it is saved.
+            let refused = await #expect(throws: DefinitionError.self) {
+                try await world.services.templates.delete(workspaceID: World.workspace, id: "hello")
+            }
+            #expect(refused?.code == "template_in_use")
+            #expect(refused?.details["usedBy"] == [.string("journey \(id)")])
+            _ = try await world.services.journeys.save(workspaceID: World.workspace, id: nil, replacing: id, [
+                "name": "Hello", "trigger": ["type": "manual"], "start": "done", "nodes": [Self.exit],
+            ])
+            try await world.services.templates.delete(workspaceID: World.workspace, id: "hello")
         }
     }
 }
