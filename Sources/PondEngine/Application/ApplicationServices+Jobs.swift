@@ -8,6 +8,7 @@ extension ApplicationServices {
         [
             DecideAgainJob(dispatch: dispatch),
             DeliveryJob(dispatch: dispatch, channels: channels, rate: rate),
+            DeliveryReceiptJob(dispatch: dispatch, channels: channels),
             JourneyStepJob(journeys: journeys, dispatch: dispatch, tagging: tagging, logger: logger),
             JourneyTriggerJob(journeys: journeys, logger: logger),
             JourneyDateEntryJob(journeys: journeys),

@@ -18,8 +18,9 @@ import PondStore
 /// the message's `error` shows; transient ones carry the provider's `retryAfter` to the delivery job, which tries
 /// again through the job queue. Reasons never hold a secret (`MessageChannel`'s contract), and nothing here logs.
 ///
-/// Providers that report delivery later (`DeliveryReportingChannel`, Aliyun's 回执) are not polled yet: the
-/// provider's id is stored with the message (`finishDelivery`), which is what such a poll will start from.
+/// Providers that report delivery later (`DeliveryReportingChannel`, Aliyun's 回执) are asked for the report of
+/// each message they accepted by the receipt job (`DeliveryReceiptJob`), with the provider's id stored with the
+/// message (`finishDelivery`).
 public struct ChannelDirectory: DeliveryChannels {
     /// What a message on a channel without configuration meets.
     public enum Unconfigured: Sendable, Hashable {
@@ -56,29 +57,46 @@ public struct ChannelDirectory: DeliveryChannels {
         self.unconfigured = unconfigured
     }
 
-    public func deliver(_ message: StoredMessage, workspaceID: String) async -> ChannelHandOver {
-        let id = message.ticket.channel
-        let configuration: ChannelConfiguration
+    /// The configuration messages on `id` go out with, or why none can.
+    private func configuration(_ id: ChannelID, workspaceID: String) async -> Result<ChannelConfiguration, HandOverRefusal> {
         do {
             switch try await channels.settings(workspaceID: workspaceID, channel: id) {
             case let settings?:
-                guard settings.enabled else { return .permanent("channel '\(id)' is disabled") }
-                configuration = settings.configuration
+                guard settings.enabled else { return .failure(.permanent("channel '\(id)' is disabled")) }
+                return .success(settings.configuration)
             case .none where id == .sandbox || unconfigured == .sandbox:
-                configuration = .sandbox(SandboxConfiguration())
+                return .success(.sandbox(SandboxConfiguration()))
             case .none:
-                return .permanent("channel '\(id)' is not configured")
+                return .failure(.permanent("channel '\(id)' is not configured"))
             }
         } catch let error as ChannelConfigurationError {
-            return .permanent("channel '\(id)' has a configuration this version refuses (\(error)); save it again")
+            return .failure(.permanent("channel '\(id)' has a configuration this version refuses (\(error)); save it again"))
         } catch {
-            return .transient("the settings of channel '\(id)' could not be read: \(error)", retryAfter: nil)
+            return .failure(.transient("the settings of channel '\(id)' could not be read: \(error)"))
         }
-        let factory = ChannelFactory(
+    }
+
+    private enum HandOverRefusal: Error {
+        case permanent(String)
+        case transient(String)
+    }
+
+    private func factory(_ workspaceID: String) -> ChannelFactory {
+        ChannelFactory(
             httpClient: httpClient, sandboxSink: StoreSandboxSink(store: store, workspaceID: workspaceID), clock: clock,
             retryPolicy: retryPolicy, sleep: sleep)
+    }
+
+    public func deliver(_ message: StoredMessage, workspaceID: String) async -> ChannelHandOver {
+        let id = message.ticket.channel
+        let configuration: ChannelConfiguration
+        switch await self.configuration(id, workspaceID: workspaceID) {
+        case .success(let found): configuration = found
+        case .failure(.permanent(let reason)): return .permanent(reason)
+        case .failure(.transient(let reason)): return .transient(reason, retryAfter: nil)
+        }
         do throws(ChannelFailure) {
-            let channel = factory.makeChannel(configuration, id: id)
+            let channel = factory(workspaceID).makeChannel(configuration, id: id)
             let receipt = try await channel.send(Self.outbound(message.ticket, address: message.address))
             return .accepted(providerID: receipt.providerMessageID)
         } catch {
@@ -87,6 +105,34 @@ public struct ChannelDirectory: DeliveryChannels {
                 return .transient("\(code): \(reason)", retryAfter: retryAfter)
             case .permanent(let code, let reason): return .permanent("\(code): \(reason)")
             }
+        }
+    }
+
+    public func reportsDelivery(on channel: ChannelID, workspaceID: String) async -> Bool {
+        guard case .success(let configuration) = await configuration(channel, workspaceID: workspaceID) else { return false }
+        return factory(workspaceID).makeChannel(configuration, id: channel).deliveryReports != nil
+    }
+
+    public func report(on message: StoredMessage, workspaceID: String) async -> DeliveryReport {
+        let id = message.ticket.channel
+        guard let providerID = message.providerID else { return .notReported }
+        switch await configuration(id, workspaceID: workspaceID) {
+        case .success(let configuration):
+            guard let reporting = factory(workspaceID).makeChannel(configuration, id: id).deliveryReports else { return .notReported }
+            do throws(ChannelFailure) {
+                switch try await reporting.deliveryStatus(
+                    of: ChannelReceipt(providerMessageID: providerID, acceptedAt: message.finishedAt ?? clock.now()),
+                    for: Self.outbound(message.ticket, address: message.address))
+                {
+                case .pending: return .pending
+                case .delivered(let at): return .delivered(at: at)
+                case .failed(let code): return .failed(code: code)
+                }
+            } catch {
+                return .unavailable("\(error)")
+            }
+        case .failure(.permanent): return .notReported
+        case .failure(.transient(let reason)): return .unavailable(reason)
         }
     }
 

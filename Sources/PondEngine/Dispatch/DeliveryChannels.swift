@@ -16,6 +16,29 @@ public enum ChannelHandOver: Sendable, Equatable {
 /// travels with it. Each channel is its own failure domain: one that times out or fails answers for itself only.
 public protocol DeliveryChannels: Sendable {
     func deliver(_ message: StoredMessage, workspaceID: String) async -> ChannelHandOver
+    /// Whether the workspace's channel reports delivery after accepting a message (an SMS operator's 回执), so that
+    /// the delivery job queues a poll for the report.
+    func reportsDelivery(on channel: ChannelID, workspaceID: String) async -> Bool
+    /// What the provider now says of a message it accepted.
+    func report(on message: StoredMessage, workspaceID: String) async -> DeliveryReport
+}
+
+/// What a provider says of a message it accepted.
+public enum DeliveryReport: Sendable, Equatable {
+    /// The channel has no delivery reports.
+    case notReported
+    /// No report yet.
+    case pending
+    case delivered(at: Instant?)
+    /// The operator could not deliver it; its code.
+    case failed(code: String)
+    /// The provider could not be asked now (a timeout, a 5xx): ask again later.
+    case unavailable(String)
+}
+
+extension DeliveryChannels {
+    public func reportsDelivery(on channel: ChannelID, workspaceID: String) async -> Bool { false }
+    public func report(on message: StoredMessage, workspaceID: String) async -> DeliveryReport { .notReported }
 }
 
 /// Messages on every channel recorded in the store instead of sent: the demo's and the tests' channel, whose

@@ -64,7 +64,51 @@ public struct DeliveryJob: JobHandler {
             }
             result = .failed("\(reason) (gave up after \(job.attempts) attempts)")
         }
-        try await store.finishDelivery(job, key: job.job.key, result, at: dispatch.clock.now())
+        let now = dispatch.clock.now()
+        var receiptCheckAt: Instant?
+        if case .delivered = result, await channels.reportsDelivery(on: message.ticket.channel, workspaceID: workspaceID) {
+            receiptCheckAt = now.adding(DeliveryReceiptJob.polls[0])
+        }
+        try await store.finishDelivery(job, key: job.job.key, result, receiptCheckAt: receiptCheckAt, at: now)
+        return .completed
+    }
+}
+
+/// Asks the provider for the delivery report of a message it accepted — an SMS is accepted by the provider at
+/// once and reaches the phone (or not) when the operator says so — after 1 minute, then 5, 30 and 120 minutes and
+/// 12 hours, and records it (`Store.recordReceipt`): delivered, or failed after all (the message then stops
+/// counting towards caps). No report by the last poll is recorded as `unknown`.
+public struct DeliveryReceiptJob: JobHandler {
+    public let kind = Store.receiptJobKind
+    let dispatch: DispatchService
+    let channels: any DeliveryChannels
+
+    /// When to ask, counted from the hand-over.
+    static let polls: [Duration] = [.seconds(60), .seconds(300), .seconds(1800), .seconds(7200), .seconds(43_200)]
+
+    public init(dispatch: DispatchService, channels: any DeliveryChannels) {
+        self.dispatch = dispatch
+        self.channels = channels
+    }
+
+    public func run(_ job: ClaimedJob) async throws -> JobOutcome {
+        let store = dispatch.store
+        guard let message = try await store.message(workspaceID: job.job.workspaceID, key: job.job.key),
+            message.status == .delivered, message.receipt == nil
+        else { return .done(next: []) }
+        let now = dispatch.clock.now()
+        switch await channels.report(on: message, workspaceID: job.job.workspaceID) {
+        case .notReported: return .done(next: [])
+        case .delivered(let at): try await store.recordReceipt(job, key: job.job.key, .delivered(at: at), at: now)
+        case .failed(let code): try await store.recordReceipt(job, key: job.job.key, .failed(code: code), at: now)
+        case .pending, .unavailable:
+            let handedOver = message.finishedAt ?? now
+            guard let next = Self.polls.map({ handedOver.adding($0) }).first(where: { $0 > now }) else {
+                try await store.recordReceipt(job, key: job.job.key, .unknown, at: now)
+                return .completed
+            }
+            return .later(next)
+        }
         return .completed
     }
 }

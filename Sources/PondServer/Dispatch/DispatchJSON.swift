@@ -61,7 +61,8 @@ enum DispatchJSON {
             "decidedAt": message.decidedAt?.json ?? .null, "dueAt": message.dueAt?.json ?? .null,
             "sentAt": message.sentAt?.json ?? .null, "finishedAt": message.finishedAt?.json ?? .null,
             "deferrals": .int(Int64(message.deferrals)), "providerId": message.providerID.map(JSONValue.string) ?? .null,
-            "error": message.error.map(JSONValue.string) ?? .null,
+            "error": message.error.map(JSONValue.string) ?? .null, "receipt": message.receipt.map(JSONValue.string) ?? .null,
+            "receiptAt": message.receiptAt?.json ?? .null,
         ]
     }
 

@@ -110,6 +110,15 @@ extension Migrations {
     ///   slice's job, so a crash resumes at the last committed slice. `template` is the template as it was when the
     ///   broadcast started: a later edit does not change a broadcast half-way. `broadcasts_active` finds the
     ///   broadcasts a template is still needed by without reading finished ones; `seq` orders the list, newest first.
+    /// What providers report later of the messages they accepted (an SMS operator's 回执): `receipt` is
+    /// `delivered`, `failed:<code>` or `unknown`, learnt at `receipt_at`.
+    static func deliveryReceipts(integer: String) -> String {
+        """
+        ALTER TABLE messages ADD COLUMN receipt TEXT;
+        ALTER TABLE messages ADD COLUMN receipt_at \(integer);
+        """
+    }
+
     static func templatesAndBroadcasts(id: String, integer: String) -> String {
         """
         CREATE TABLE message_templates (

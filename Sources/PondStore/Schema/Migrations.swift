@@ -189,6 +189,7 @@ enum Migrations {
         Migration(name: "011_templates_and_broadcasts", sql: templatesAndBroadcasts(id: "INTEGER PRIMARY KEY", integer: "INTEGER")),
         Migration(name: "012_journeys", sql: journeys(id: "INTEGER PRIMARY KEY", integer: "INTEGER")),
         Migration(name: "013_channels", sql: channels(integer: "INTEGER")),
+        Migration(name: "014_delivery_receipts", sql: deliveryReceipts(integer: "INTEGER")),
     ]
 
     /// Events stitching set aside because a pass including them failed on their data (see
@@ -371,6 +372,7 @@ enum Migrations {
         Migration(name: "009_templates_and_broadcasts", sql: templatesAndBroadcasts(id: "BIGSERIAL PRIMARY KEY", integer: "BIGINT")),
         Migration(name: "010_journeys", sql: journeys(id: "BIGSERIAL PRIMARY KEY", integer: "BIGINT")),
         Migration(name: "011_channels", sql: channels(integer: "BIGINT")),
+        Migration(name: "012_delivery_receipts", sql: deliveryReceipts(integer: "BIGINT")),
     ]
 
     /// The facts of `events` rows, for `INSERT INTO event_facts`.

@@ -28,6 +28,20 @@ public struct StoredMessage: Sendable, Hashable {
     public var address: String?
     public var providerID: String?
     public var error: String?
+    /// What the provider reported later of a message it accepted (`Store.recordReceipt`), and when Pond learnt it:
+    /// `delivered`, `failed:<operator code>` (the message is then `failed`), or `unknown` (no report came).
+    public var receipt: String?
+    public var receiptAt: Instant?
+}
+
+/// What a provider's delivery report said of a message it had accepted.
+public enum DeliveryReceipt: Sendable, Hashable {
+    /// On the customer's phone (at the operator's time, when it says).
+    case delivered(at: Instant?)
+    /// The operator could not deliver it: the message is failed after all and stops counting towards caps.
+    case failed(code: String)
+    /// No report came in the time the provider keeps them.
+    case unknown
 }
 
 /// One entry of the decision log.
@@ -67,6 +81,8 @@ public struct DeliveryContext: Sendable {
 extension Store {
     public static let decideJobKind = "dispatch.decide"
     public static let deliverJobKind = "dispatch.deliver"
+    /// Polls the provider for the delivery report of a message it accepted (`DeliveryReceiptJob`); keyed by the message.
+    public static let receiptJobKind = "dispatch.receipt"
 
     public typealias Decide = @Sendable (DispatchRequest, DispatchFacts) -> DispatchDecision
 
@@ -123,17 +139,25 @@ extension Store {
 
     /// Records what the channel did with a message and completes its hand-over job, in one transaction. A
     /// suppression at hand-over is logged as a decision of its own.
-    public func finishDelivery(_ job: ClaimedJob, key: String, _ result: DeliveryResult, at now: Instant) async throws {
+    /// Records what the channel did with a message and completes its delivery job, in one transaction. A delivered
+    /// message whose channel reports delivery later gets a receipt job due at `receiptCheckAt`.
+    public func finishDelivery(
+        _ job: ClaimedJob, key: String, _ result: DeliveryResult, receiptCheckAt: Instant? = nil, at now: Instant
+    ) async throws {
         try await database.write { db in
             try await Self.completeJob(db, job)
             let ws = SQLValue.text(job.job.workspaceID)
             switch result {
             case .delivered(let providerID):
-                try await db.execute(
+                let changed = try await db.execute(
                     """
                     UPDATE messages SET status = 'delivered', provider_id = ?, finished_at = ?
                     WHERE workspace_id = ? AND message_key = ? AND status = 'sending'
                     """, SQLValue(providerID), now.sql, ws, .text(key))
+                if changed > 0, let due = receiptCheckAt {
+                    _ = try await Self.enqueue(
+                        db, [NewJob(workspaceID: job.job.workspaceID, kind: Self.receiptJobKind, key: key, dueAt: due)], at: now)
+                }
             case .failed(let error):
                 try await db.execute(
                     """
@@ -149,6 +173,33 @@ extension Store {
                 if changed > 0, let message = try await Self.message(db, job.job.workspaceID, key) {
                     try await Self.logDecisions(db, job.job.workspaceID, [(message.ticket, message.ticket.profileID, .suppress(reason))], at: now)
                 }
+            }
+        }
+    }
+
+    /// Records a provider's delivery report of a delivered message and completes its receipt job, in one
+    /// transaction. A failure reported by the operator makes the message failed after all: it stops counting
+    /// towards the caps and the share, as a refused one does.
+    public func recordReceipt(_ job: ClaimedJob, key: String, _ receipt: DeliveryReceipt, at now: Instant) async throws {
+        try await database.write { db in
+            try await Self.completeJob(db, job)
+            let ws = SQLValue.text(job.job.workspaceID)
+            switch receipt {
+            case .delivered(let at):
+                try await db.execute(
+                    "UPDATE messages SET receipt = 'delivered', receipt_at = ? WHERE workspace_id = ? AND message_key = ? AND status = 'delivered'",
+                    (at ?? now).sql, ws, .text(key))
+            case .unknown:
+                try await db.execute(
+                    "UPDATE messages SET receipt = 'unknown', receipt_at = ? WHERE workspace_id = ? AND message_key = ? AND status = 'delivered'",
+                    now.sql, ws, .text(key))
+            case .failed(let code):
+                try await db.execute(
+                    """
+                    UPDATE messages SET status = 'failed', receipt = ?, receipt_at = ?, sent_at = NULL,
+                        error = ? WHERE workspace_id = ? AND message_key = ? AND status = 'delivered'
+                    """, .text(String("failed:\(code)".prefix(200))), now.sql,
+                    .text(String("the operator reported it undelivered (\(code))".prefix(2000))), ws, .text(key))
             }
         }
     }
@@ -354,7 +405,7 @@ extension Store {
 
     static let messageColumns = """
         message_key, profile_id, channel, category, origin, origin_ref, content, status, reason, created_at, expires_at,
-        decided_at, due_at, sent_at, finished_at, deferrals, address, provider_id, error
+        decided_at, due_at, sent_at, finished_at, deferrals, address, provider_id, error, receipt, receipt_at
         """
 
     static func message(_ db: any SQLExecutor, _ workspaceID: String, _ key: String) async throws -> StoredMessage? {
@@ -375,7 +426,8 @@ extension Store {
                 expiresAt: row.optionalInstant(10)),
             status: status, reason: row[8].text.flatMap(DispatchReason.init(rawValue:)), decidedAt: row.optionalInstant(11),
             dueAt: row.optionalInstant(12), sentAt: row.optionalInstant(13), finishedAt: row.optionalInstant(14),
-            deferrals: Int(try row.int(15)), address: row[16].text, providerID: row[17].text, error: row[18].text)
+            deferrals: Int(try row.int(15)), address: row[16].text, providerID: row[17].text, error: row[18].text,
+            receipt: row[19].text, receiptAt: row.optionalInstant(20))
     }
 
     static func decodeDecision(_ row: SQLRow) throws -> DecisionRecord {

@@ -43,6 +43,48 @@ struct ChannelDirectoryTests {
         }
     }
 
+    @Test("Aliyun's delivery reports are polled: a delivered SMS is confirmed, one the operator failed is failed after all",
+          arguments: TestBackend.available)
+    func aliyunReceipts(_ backend: TestBackend) async throws {
+        let simulator = AliyunSMSSimulator()
+        try await simulator.run { baseURL in
+            try await World.with(backend) { world in
+                try await world.configure("sms", World.aliyun(simulator, baseURL: baseURL))
+                let reached = try await world.dispatch.customer("u1", ["phone": "13800138000"])
+                let unreachable = try await world.dispatch.customer("u2", ["phone": "13900139000"])
+                _ = try await world.dispatch.send(world.sms("otp-1", reached), world.sms("otp-2", unreachable))
+                #expect(await world.dispatch.runner.runDue() == 2)
+                // The operator cannot reach the second phone (as Aliyun has the number).
+                let number = try #require(simulator.accepted.first { $0.outId == "otp-2" }?.phoneNumber)
+                simulator.failDeliveries(to: number, errorCode: "MK:0001")
+                #expect(try await world.message("otp-2").status == .delivered, "accepted by the provider at first")
+                #expect(try await world.message("otp-1").receipt == nil)
+                await world.dispatch.advance(seconds: 59)
+                #expect(try await world.message("otp-1").receipt == nil, "the first poll is a minute after the hand-over")
+                await world.dispatch.advance(seconds: 1)
+                let confirmed = try await world.message("otp-1")
+                #expect(confirmed.status == .delivered)
+                #expect(confirmed.receipt == "delivered")
+                let failed = try await world.message("otp-2")
+                #expect(failed.status == .failed)
+                #expect(failed.receipt == "failed:MK:0001")
+                #expect(failed.sentAt == nil, "it no longer counts towards caps")
+                #expect(try await world.store.jobCount(workspaceID: World.workspace) == 0, "nothing more to poll")
+            }
+        }
+    }
+
+    @Test("a channel without delivery reports queues no poll", arguments: TestBackend.available)
+    func noReportsNoPoll(_ backend: TestBackend) async throws {
+        try await World.with(backend, unconfigured: .sandbox) { world in
+            let customer = try await world.dispatch.customer("u1", ["phone": "13800138000"])
+            _ = try await world.dispatch.send(world.sms("otp-1", customer))
+            #expect(await world.dispatch.runner.runDue() == 1)
+            #expect(try await world.message("otp-1").status == .delivered)
+            #expect(try await world.store.jobCount(workspaceID: World.workspace) == 0)
+        }
+    }
+
     @Test("a provider's refusal fails the message at once with the provider's code", arguments: TestBackend.available)
     func aliyunRefusal(_ backend: TestBackend) async throws {
         let simulator = AliyunSMSSimulator()
@@ -80,6 +122,9 @@ struct ChannelDirectoryTests {
                 #expect(try await world.message("blip").status == .delivered)
                 #expect(simulator.accepted.count == 1)
                 #expect(simulator.requestCount == 3)
+                world.clock.advance(milliseconds: 60_000)
+                await world.dispatch.runner.runDue()
+                #expect(try await world.message("blip").receipt == "delivered", "its report is asked for a minute later")
 
                 simulator.inject(.code("isp.SYSTEM_ERROR"), times: 20)
                 _ = try await world.dispatch.send(world.sms("outage", customer))
@@ -90,7 +135,7 @@ struct ChannelDirectoryTests {
                 let message = try await world.message("outage")
                 #expect(message.status == .failed)
                 #expect(message.error?.contains("gave up after 8 attempts") == true, "\(message.error ?? "")")
-                #expect(simulator.requestCount == 3 + 8, "one request per attempt: the directory itself does not retry here")
+                #expect(simulator.requestCount == 3 + 1 + 8, "one request per attempt: the directory itself does not retry here")
                 #expect(simulator.accepted.count == 1)
             }
         }
