@@ -68,7 +68,7 @@ public struct PondRuntime: Sendable {
                     rate: sendRate ?? SendRate { [settings = services.channels] workspaceID, channel in
                         settings.sendLimit(workspaceID: workspaceID, channel: channel)
                     }),
-                JourneyStepJob(journeys: services.journeys, dispatch: services.dispatch, tagging: services.tagging, logger: logger),
+                JourneyStepJob(journeys: services.journeys, dispatch: services.dispatch, logger: logger),
                 BroadcastJob(broadcasts: services.broadcasts),
             ], logger: logger)
         self.journeyTriggers = JourneyTriggers(journeys: services.journeys, clock: clock, logger: logger)

@@ -21,7 +21,7 @@ struct DispatchWorld {
     static let workspace = "ws"
 
     init(_ store: Store, clock: ManualClock, channels: (any DeliveryChannels)? = nil, rate: SendRate = SendRate { _, _ in nil },
-         owner: String = "n1") {
+         owner: String = "n1", stepBatchSize: Int = 500) {
         var logger = Logger(label: "test")
         logger.logLevel = .critical
         self.store = store
@@ -33,7 +33,7 @@ struct DispatchWorld {
             handlers: [
                 DecideAgainJob(dispatch: services.dispatch),
                 DeliveryJob(dispatch: services.dispatch, channels: channels ?? SandboxChannels(store: store, clock: clock), rate: rate),
-                JourneyStepJob(journeys: services.journeys, dispatch: services.dispatch, tagging: services.tagging, logger: logger),
+                JourneyStepJob(journeys: services.journeys, dispatch: services.dispatch, batchSize: stepBatchSize, logger: logger),
             ], logger: logger)
         triggers = JourneyTriggers(journeys: services.journeys, clock: clock, logger: logger)
     }
