@@ -10,7 +10,7 @@ import PondStore
 
 struct BenchCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
-        commandName: "bench", abstract: "Benchmarks that guard the hot paths.", subcommands: [IngestBench.self, SegmentBench.self, DispatchBench.self])
+        commandName: "bench", abstract: "Benchmarks that guard the hot paths.", subcommands: [IngestBench.self, SegmentBench.self, DispatchBench.self, TimerBench.self])
 }
 
 /// `pond bench ingest`: posts batches of realistic messages to a Pond server over loopback and, in the same run,

@@ -19,6 +19,7 @@ struct DispatchBench: AsyncParsableCommand {
     @Option(help: "Customers.") var profiles: Int = 100_000
     @Option(help: "Messages each customer received in the last 30 days, at most (uniform 0…N).") var history: Int = 12
     @Option(help: "Messages per dispatch call.") var batch: Int = 1_000
+    @Option(help: "Journey steps per batch (the job runner's claim for steps).") var stepBatch: Int = 500
 
     static let workspaceID = "bench"
 
@@ -30,7 +31,7 @@ struct DispatchBench: AsyncParsableCommand {
             for suffix in ["", "-wal", "-shm"] { try? FileManager.default.removeItem(atPath: path + suffix) }
         }
         let opened = try await DatabaseURL.open(database, durability: .full, logger: logger)
-        let (profiles, history, batch) = (self.profiles, self.history, self.batch)
+        let (profiles, history, batch, stepBatch) = (self.profiles, self.history, self.batch, self.stepBatch)
         try await withThrowingTaskGroup(of: Void.self) { group in
             group.addTask { try await opened.run() }
             try await DatabaseURL.migrate(opened.database)
@@ -69,15 +70,18 @@ struct DispatchBench: AsyncParsableCommand {
                 + "(\(String(format: "%.0f", 100 * Self.seconds(raw) / Self.seconds(decided))) % of the raw write); outcomes "
                 + outcomes.map { "\($0.key?.rawValue ?? "send") \($0.value)" }.sorted().joined(separator: ", "))
 
-            try await Self.journeySteps(runtime, workspaceID: workspaceID, profiles: profiles, clock: clock)
+            try await Self.journeySteps(runtime, workspaceID: workspaceID, profiles: profiles, stepBatch: stepBatch, clock: clock, logger: logger)
             print("peak RSS \(IngestBench.peakRSSMegabytes()) MB")
             group.cancelAll()
         }
     }
 
     /// Runs every profile through `start → delay 60 s → tag → exit` (three steps each: enter, wake, finish) with the
-    /// job runner as `pond serve` runs it, one step per transaction.
-    static func journeySteps(_ runtime: PondRuntime, workspaceID: String, profiles: Int, clock: BenchClock) async throws {
+    /// job runner as `pond serve` runs it — steps `stepBatch` at a time — and then writes the rows a step writes (the
+    /// run's update, its job's delete, the next job's insert) raw, in transactions of 1,000, as the reference.
+    static func journeySteps(
+        _ runtime: PondRuntime, workspaceID: String, profiles: Int, stepBatch: Int, clock: BenchClock, logger: Logger
+    ) async throws {
         _ = try await runtime.services.tags.createTag(workspaceID: workspaceID, name: "bench", group: nil, description: "")
         let definition: JSONValue = [
             "name": "Bench", "trigger": ["type": "manual"], "start": "wait",
@@ -89,6 +93,10 @@ struct DispatchBench: AsyncParsableCommand {
         ]
         // The hand-overs the dispatcher benchmark queued first, so the steps are timed alone.
         await runtime.jobs.runDue()
+        let steps = JobRunner(
+            store: runtime.store, clock: clock, owner: "bench-steps",
+            handlers: [JourneyStepJob(journeys: runtime.services.journeys, dispatch: runtime.services.dispatch, batchSize: stepBatch, logger: logger)],
+            logger: logger)
         let journey = try await runtime.services.journeys.save(workspaceID: workspaceID, id: "bench", replacing: nil, definition).journey
         _ = try await runtime.services.journeys.start(workspaceID: workspaceID, id: journey.id)
         let entering = ContinuousClock.now
@@ -99,15 +107,51 @@ struct DispatchBench: AsyncParsableCommand {
         }
         let entered = ContinuousClock.now - entering
         let first = ContinuousClock.now
-        await runtime.jobs.runDue()
+        await steps.runDue()
         let firstSteps = ContinuousClock.now - first
         clock.advance(seconds: 61)
         let second = ContinuousClock.now
-        await runtime.jobs.runDue()
+        await steps.runDue()
         let secondSteps = ContinuousClock.now - second
-        print("journeys: \(profiles) entries in \(SegmentBench.seconds(entered)) (\(rate(profiles, entered))/s); "
-            + "first steps (to the delay) \(rate(profiles, firstSteps)) steps/s; "
-            + "steps after the timer (tag, exit) \(rate(profiles, secondSteps)) steps/s")
+        let rawStarted = ContinuousClock.now
+        try await rawSteps(runtime.store, workspaceID: workspaceID, now: clock.now())
+        let raw = ContinuousClock.now - rawStarted
+        print("journeys (\(stepBatch) steps a batch): \(profiles) entries in \(SegmentBench.seconds(entered)) (\(rate(profiles, entered))/s); "
+            + "first steps (to the delay) \(rate(profiles, firstSteps)) steps/s (\(percent(raw, firstSteps)) of raw); "
+            + "steps after the timer (tag, exit) \(rate(profiles, secondSteps)) steps/s (\(percent(raw, secondSteps)) of raw); "
+            + "raw step rows (run update + job delete + job insert) \(rate(profiles, raw)) steps/s")
+    }
+
+    /// The rows one step writes, for every run: the run's position updated, a job deleted, a job inserted — in
+    /// transactions of 1,000 steps, without reading anything.
+    static func rawSteps(_ store: Store, workspaceID: String, now: Instant) async throws {
+        let ws = SQLValue.text(workspaceID)
+        let runs = try await store.database.read { db in
+            try await db.query("SELECT id FROM journey_runs WHERE workspace_id = ? ORDER BY id", ws).map { try $0.int(0) }
+        }
+        try await store.database.write { db in
+            try await db.executeMany(
+                "INSERT INTO jobs (workspace_id, kind, job_key, due_at, payload, created_at) VALUES (?, 'raw', ?, ?, '{}', ?)",
+                runs.map { [ws, .text("raw-\($0)"), now.sql, now.sql] })
+        }
+        for start in stride(from: 0, to: runs.count, by: 1_000) {
+            let chunk = runs[start..<min(start + 1_000, runs.count)]
+            try await store.database.write { db in
+                try await db.executeMany(
+                    "UPDATE journey_runs SET node = ?, step = ?, status = ?, updated_at = ? WHERE workspace_id = ? AND id = ?",
+                    chunk.map { [.text("done"), .int(3), .text("exited"), now.sql, ws, .int($0)] })
+                try await db.executeMany(
+                    "DELETE FROM jobs WHERE workspace_id = ? AND kind = 'raw' AND job_key = ?", chunk.map { [ws, .text("raw-\($0)")] })
+                try await db.executeMany(
+                    "INSERT INTO jobs (workspace_id, kind, job_key, due_at, payload, created_at) VALUES (?, 'raw', ?, ?, '{}', ?)",
+                    chunk.map { [ws, .text("raw-next-\($0)"), now.sql, now.sql] })
+            }
+        }
+        try await store.database.write { db in try await db.execute("DELETE FROM jobs WHERE kind = 'raw'") }
+    }
+
+    static func percent(_ reference: Duration, _ measured: Duration) -> String {
+        String(format: "%.0f %%", 100 * seconds(reference) / seconds(measured))
     }
 
     static func seed(_ store: Store, workspaceID: String, profiles: Int, history: Int, now: Instant) async throws {

@@ -12,6 +12,19 @@ public protocol JobHandler: Sendable {
     func run(_ job: ClaimedJob) async throws -> JobOutcome
 }
 
+/// A handler that takes the due jobs of its kind many at a time: a journey step reads its run and profile and writes
+/// its position in a few set statements shared by the whole batch instead of a transaction of its own.
+///
+/// The runner claims up to `batchSize` jobs of the kind at once and hands them over together. Each job still has its
+/// own result: a failure is retried alone, with the runner's backoff, and a `JobLeaseLost` is dropped; the others'
+/// results stand.
+public protocol BatchJobHandler: JobHandler {
+    /// How many due jobs of the kind to claim and hand over at once.
+    var batchSize: Int { get }
+    /// Runs the jobs; one result per job, in the order given.
+    func runBatch(_ jobs: [ClaimedJob]) async -> [Result<JobOutcome, any Error>]
+}
+
 public enum JobOutcome: Sendable, Equatable {
     /// Finished; `next` is enqueued in the same transaction that completes the job (the next step, a timer).
     case done(next: [NewJob])
@@ -25,7 +38,8 @@ public enum JobOutcome: Sendable, Equatable {
 /// Claims due jobs for its handlers and runs them, on every node: the queue's leases keep two nodes off one job.
 ///
 /// A handler that throws has its job retried with exponential backoff (2, 4, 8 … seconds after each attempt, at most an
-/// hour), the error kept on the job. Work is found by waking up — `notify()` after enqueueing, and at the latest every
+/// hour), the error kept on the job. Handlers of one job at a time share claims of `batchSize` jobs; each
+/// `BatchJobHandler` is claimed for on its own, its `batchSize` at a time. Work is found by waking up — `notify()` after enqueueing, and at the latest every
 /// `pollInterval` (jobs other nodes enqueued, timers coming due) — never by scanning.
 ///
 /// Each node counts the jobs it finished by kind (`pond_jobs_completed_total{kind}`), so an operator can see that
@@ -85,26 +99,47 @@ public final class JobRunner: Service, Sendable {
     @discardableResult
     public func runDue() async -> Int {
         var ran = 0
-        let kinds = handlers.keys.sorted()
+        let single = handlers.values.filter { !($0 is any BatchJobHandler) }.map(\.kind).sorted()
+        let batched = handlers.values.compactMap { $0 as? any BatchJobHandler }.sorted { $0.kind < $1.kind }
         while !Task.isShuttingDownGracefully, !Task.isCancelled {
-            let claimed: [ClaimedJob]
+            var round = 0
             do {
-                claimed = try await store.claimJobs(kinds: kinds, owner: owner, now: clock.now(), lease: lease, limit: batchSize)
+                let claimed = try await claim(single, limit: batchSize)
+                for job in claimed { await run(job) }
+                round += claimed.count
+                for handler in batched {
+                    let jobs = try await claim([handler.kind], limit: handler.batchSize)
+                    guard !jobs.isEmpty else { continue }
+                    let results = await handler.runBatch(jobs)
+                    for (job, result) in zip(jobs, results) { await settle(job, result) }
+                    round += jobs.count
+                }
             } catch {
                 logger.error("claiming jobs failed; will retry", metadata: ["error": "\(error)"])
-                return ran
+                return ran + round
             }
-            if claimed.isEmpty { return ran }
-            for job in claimed { await run(job) }
-            ran += claimed.count
+            if round == 0 { return ran }
+            ran += round
         }
         return ran
     }
 
+    private func claim(_ kinds: [String], limit: Int) async throws -> [ClaimedJob] {
+        guard !kinds.isEmpty else { return [] }
+        return try await store.claimJobs(kinds: kinds, owner: owner, now: clock.now(), lease: lease, limit: limit)
+    }
+
     private func run(_ job: ClaimedJob) async {
         guard let handler = handlers[job.job.kind] else { return }
+        let result: Result<JobOutcome, any Error>
+        do { result = .success(try await handler.run(job)) } catch { result = .failure(error) }
+        await settle(job, result)
+    }
+
+    /// Completes, puts off or reschedules a job by what its handler answered.
+    private func settle(_ job: ClaimedJob, _ result: Result<JobOutcome, any Error>) async {
         do {
-            switch try await handler.run(job) {
+            switch try result.get() {
             case .done(let next):
                 try await store.completeJob(job, enqueueing: next, at: clock.now())
                 completed[job.job.kind]?.increment()

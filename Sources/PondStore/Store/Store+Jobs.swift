@@ -35,6 +35,8 @@ public struct ClaimedJob: Sendable, Equatable {
 /// write with its completion must not be written (the transaction that found this rolls back).
 public struct JobLeaseLost: Error, Sendable, Equatable {
     public var jobID: Int64
+
+    public init(jobID: Int64) { self.jobID = jobID }
 }
 
 /// The durable job and timer queue, on both backends alike.

@@ -187,39 +187,6 @@ extension Store {
         }
     }
 
-    /// Records where a step left a run and completes its job, queueing the next step when there is one, in one
-    /// transaction. Throws `JobLeaseLost` (changing nothing) when the job is no longer this worker's.
-    public func finishJourneyStep(_ job: ClaimedJob, run: JourneyRun, _ update: JourneyRunUpdate, at now: Instant) async throws {
-        try await database.write { db in
-            try await Self.completeJob(db, job)
-            let ws = SQLValue.text(job.job.workspaceID)
-            let next = run.step + 1
-            let changed = try await db.execute(
-                """
-                UPDATE journey_runs SET node = ?, step = ?, status = ?, updated_at = ?, wait_event = ?,
-                    wait_since = ?, exited_at = ?, exit_reason = ?, converted_after = ?
-                WHERE workspace_id = ? AND id = ? AND step = ?
-                """, .text(update.node), .int(Int64(next)), .text(update.status.rawValue), now.sql, SQLValue(update.waitEvent),
-                update.waitEvent == nil ? .null : now.sql, update.status == .exited ? now.sql : .null, SQLValue(update.exitReason),
-                SQLValue(update.convertedAfterMilliseconds), ws, .int(run.id), .int(Int64(run.step)))
-            guard changed == 1 else { return }
-            try await db.executeMany(
-                """
-                INSERT INTO journey_run_arms (workspace_id, run_id, node, arm) VALUES (?, ?, ?, ?)
-                ON CONFLICT (workspace_id, run_id, node) DO UPDATE SET arm = excluded.arm
-                """, update.arms.map { [ws, .int(run.id), .text($0.node), .text($0.arm)] })
-            switch update.status {
-            case .active: _ = try await Self.enqueue(db, [Self.stepJob(job.job.workspaceID, run: run.id, step: next, due: now)], at: now)
-            case .waiting:
-                if let due = update.dueAt {
-                    _ = try await Self.enqueue(db, [Self.stepJob(job.job.workspaceID, run: run.id, step: next, due: due)], at: now)
-                }
-            case .exited: break
-            }
-        }
-        if update.status != .exited { jobsQueued.signal() }
-    }
-
     /// Moves a waiting run on to `node` now (its event arrived), if it is still at step `step`: its timeout timer
     /// then finds the run moved on and does nothing.
     public func resumeJourneyRun(workspaceID: String, run: JourneyRun, to node: String, at now: Instant) async throws -> Bool {

@@ -80,6 +80,23 @@ extension Store {
         }
     }
 
+    /// The segments each of many profiles (cluster roots) is in; a profile in none has no entry.
+    public func memberships(workspaceID: String, profileIDs: [Int64]) async throws -> [Int64: Set<String>] {
+        guard !profileIDs.isEmpty else { return [:] }
+        return try await database.read { db in
+            var segments: [Int64: Set<String>] = [:]
+            for chunk in Array(Set(profileIDs)).chunked(500) {
+                for row in try await db.query(
+                    "SELECT profile_id, segment_id FROM segment_members WHERE workspace_id = ? AND profile_id IN (\(placeholders(chunk.count)))",
+                    [.text(workspaceID)] + chunk.map(SQLValue.int))
+                {
+                    segments[try row.int(0), default: []].insert(try row.text(1))
+                }
+            }
+            return segments
+        }
+    }
+
     /// Sets a segment's members to exactly `members`, recording every enter and exit with `reason`, and stamps the
     /// evaluation time. Returns how many entered and left.
     @discardableResult

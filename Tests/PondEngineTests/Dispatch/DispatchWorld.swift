@@ -21,7 +21,7 @@ struct DispatchWorld {
     static let workspace = "ws"
 
     init(_ store: Store, clock: ManualClock, channels: (any DeliveryChannels)? = nil, rate: SendRate = SendRate { _, _ in nil },
-         owner: String = "n1") {
+         owner: String = "n1", stepBatchSize: Int = 500) {
         var logger = Logger(label: "test")
         logger.logLevel = .critical
         self.store = store
@@ -31,7 +31,8 @@ struct DispatchWorld {
         runner = JobRunner(
             store: store, clock: clock, owner: owner,
             handlers: services.jobHandlers(
-                channels: channels ?? SandboxChannels(store: store, clock: clock), rate: rate, logger: logger),
+                channels: channels ?? SandboxChannels(store: store, clock: clock), rate: rate, stepBatchSize: stepBatchSize,
+                logger: logger),
             logger: logger)
         triggers = JourneyTriggers(journeys: services.journeys, clock: clock, logger: logger)
     }
