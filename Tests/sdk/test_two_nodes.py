@@ -84,7 +84,9 @@ def test_two_nodes_share_a_broadcast_and_a_journey(backend, server_factory):
     print(f"{CUSTOMERS} customers, {len(by_key)} messages in {elapsed:.1f} s; jobs finished per node: {work}")
     for node, counts in enumerate(work, start=1):
         # The entries were made through the first node, which hears of its own jobs at once; the second finds them
-        # by polling the queue, and still takes its share of the steps and the hand-overs.
-        assert counts.get("journey.step", 0) > 0 and counts.get("dispatch.deliver", 0) > 0, f"node {node} idle: {work}"
+        # by polling the queue, and still takes its share of the hand-overs (one job each). Journey steps are claimed
+        # 500 at a time, so one node may take all of this small journey's steps in one batch.
+        assert counts.get("dispatch.deliver", 0) > 0, f"node {node} idle: {work}"
+    assert sum(counts.get("journey.step", 0) for counts in work) > 0
     first.assert_healthy()
     second.assert_healthy()
